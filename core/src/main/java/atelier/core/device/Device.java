@@ -1,0 +1,93 @@
+package atelier.core.device;
+
+import atelier.core.Tensor;
+
+/**
+ * Where kernels run. Every operation here launches the kernels of {@code atelier.core.kernels} with the
+ * dimensions read off the tensors' shapes; layers call these and never the kernels directly, so a device
+ * (the CPU's cores, or TornadoVM on a GPU) decides how a launch executes and where the data lives.
+ *
+ * <p>Shapes: images are [N, C, H, W]; conv weights [K, C, R, R]; dense x [N, In], weights [Out, In].
+ * Input gradients are overwritten; parameter gradients ({@code dw}, {@code db}) are accumulated.
+ */
+public interface Device extends AutoCloseable {
+
+    /** A short name for logs, e.g. "cpu (2 threads)". */
+    String name();
+
+    // Convolution: stride 1, zero padding, y spatial size = in + 2*pad - R + 1.
+    void conv2d(Tensor x, Tensor w, float wScale, int pad, Tensor y);
+
+    void conv2dBackwardInput(Tensor dy, Tensor w, float wScale, int pad, Tensor dx);
+
+    void conv2dBackwardWeight(Tensor x, Tensor dy, float wScale, int pad, Tensor dw);
+
+    // Dense: y = wScale * x w^T.
+    void dense(Tensor x, Tensor w, float wScale, Tensor y);
+
+    void denseBackwardInput(Tensor dy, Tensor w, float wScale, Tensor dx);
+
+    void denseBackwardWeight(Tensor x, Tensor dy, float wScale, Tensor dw);
+
+    // Bias per channel (dimension 1) of y, in place; plane is everything after dimension 1.
+    void biasAdd(Tensor y, Tensor b);
+
+    void biasBackward(Tensor dy, Tensor db);
+
+    // Resampling by an integer factor.
+    void upsampleNearest(Tensor x, int factor, Tensor y);
+
+    void upsampleNearestBackward(Tensor dy, int factor, Tensor dx);
+
+    /** Separable downsampling with a fixed filter; see {@link atelier.core.kernels.Resample#downsample}. */
+    void downsample(Tensor x, Filter filter, Tensor y);
+
+    void downsampleBackward(Tensor dy, Filter filter, Tensor dx);
+
+    // Activation, normalization.
+    void leakyRelu(Tensor x, float slope, Tensor y);
+
+    void leakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dx);
+
+    void pixelNorm(Tensor x, float eps, Tensor y);
+
+    void pixelNormBackward(Tensor x, Tensor dy, float eps, Tensor dx);
+
+    /**
+     * Minibatch stddev: y is x with one extra channel. {@code mean} and {@code std} ([N/S, C*H*W]) and
+     * {@code stat} ([N/S]) receive the statistics the backward needs. {@code groupSize} S must divide N.
+     */
+    void minibatchStddev(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor stat, Tensor y);
+
+    /** {@code dStat} ([N/S]) is scratch space for the gradient of each group's statistic. */
+    void minibatchStddevBackward(Tensor x, Tensor mean, Tensor std, Tensor dy, int groupSize, Tensor dStat,
+                                 Tensor dx);
+
+    // Element-wise; outputs may alias inputs.
+    void add(Tensor a, Tensor b, Tensor out);
+
+    void mul(Tensor a, Tensor b, Tensor out);
+
+    void scale(Tensor x, float alpha, Tensor out);
+
+    /** y += alpha * x */
+    void axpy(float alpha, Tensor x, Tensor y);
+
+    /** out = a + t (b - a) */
+    void lerp(Tensor a, Tensor b, float t, Tensor out);
+
+    void fill(Tensor x, float value);
+
+    void copy(Tensor src, Tensor dst);
+
+    // Reductions, returned to the host.
+    float sum(Tensor x);
+
+    float sumOfSquares(Tensor x);
+
+    /** One Adam step on parameter p with gradient g and moments m, v; {@code step} counts from 1. */
+    void adam(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, long step);
+
+    @Override
+    void close();
+}
