@@ -1,0 +1,68 @@
+package atelier.nn.layers;
+
+import atelier.core.Tensor;
+import atelier.core.device.Device;
+import atelier.nn.Layer;
+import atelier.nn.Parameter;
+
+import java.util.List;
+import java.util.Random;
+
+/** Convolution with bias, stride 1, zero padding; weights [out, in, k, k]. */
+public final class Conv2d implements Layer {
+    private final Device device;
+    private final int pad;
+    private final float wScale;
+    private final Parameter weight;
+    private final Parameter bias;
+    private Tensor input;
+
+    public Conv2d(Device device, String name, int inChannels, int outChannels, int kernel, int pad, EqualizedLr init,
+                  Random rng) {
+        this.device = device;
+        this.pad = pad;
+        int fanIn = inChannels * kernel * kernel;
+        this.wScale = init.runtimeScale(fanIn);
+        this.weight = new Parameter(name + ".weight", init.initWeights(rng, fanIn, outChannels, inChannels, kernel, kernel));
+        this.bias = new Parameter(name + ".bias", Tensor.zeros(outChannels));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        input = x;
+        Tensor w = weight.value();
+        int k = w.dim(2);
+        Tensor y = Tensor.zeros(x.dim(0), w.dim(0), x.dim(2) + 2 * pad - k + 1, x.dim(3) + 2 * pad - k + 1);
+        device.conv2d(x, w, wScale, pad, y);
+        device.biasAdd(y, bias.value());
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Tensor x = ForwardCache.require(input, "Conv2d");
+        device.biasBackward(dy, bias.grad());
+        device.conv2dBackwardWeight(x, dy, wScale, pad, weight.grad());
+        Tensor dx = x.zerosLike();
+        device.conv2dBackwardInput(dy, weight.value(), wScale, pad, dx);
+        return dx;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    /** The run-time weight scale (He's constant when equalized, else 1). */
+    public float weightScale() {
+        return wScale;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weight, bias);
+    }
+}

@@ -1,0 +1,61 @@
+package atelier.nn.layers;
+
+import atelier.core.Tensor;
+import atelier.core.device.Device;
+import atelier.nn.Layer;
+import atelier.nn.Parameter;
+
+import java.util.List;
+import java.util.Random;
+
+/** Fully connected layer with bias. Inputs of rank > 2 are flattened after the batch dimension. */
+public final class Dense implements Layer {
+    private final Device device;
+    private final float wScale;
+    private final Parameter weight;
+    private final Parameter bias;
+    private Tensor input;
+
+    public Dense(Device device, String name, int in, int out, EqualizedLr init, Random rng) {
+        this.device = device;
+        this.wScale = init.runtimeScale(in);
+        this.weight = new Parameter(name + ".weight", init.initWeights(rng, in, out, in));
+        this.bias = new Parameter(name + ".bias", Tensor.zeros(out));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        input = x;
+        Tensor y = Tensor.zeros(x.dim(0), weight.value().dim(0));
+        device.dense(flat(x), weight.value(), wScale, y);
+        device.biasAdd(y, bias.value());
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Tensor x = ForwardCache.require(input, "Dense");
+        device.biasBackward(dy, bias.grad());
+        device.denseBackwardWeight(flat(x), dy, wScale, weight.grad());
+        Tensor dx = x.zerosLike();
+        device.denseBackwardInput(dy, weight.value(), wScale, flat(dx));
+        return dx;
+    }
+
+    private static Tensor flat(Tensor x) {
+        return x.reshape(x.dim(0), x.numel() / x.dim(0));
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weight, bias);
+    }
+}

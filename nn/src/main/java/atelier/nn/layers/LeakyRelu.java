@@ -1,0 +1,34 @@
+package atelier.nn.layers;
+
+import atelier.core.Tensor;
+import atelier.core.device.Device;
+import atelier.nn.Layer;
+
+/** Leaky ReLU; PGAN uses slope 0.2. */
+public final class LeakyRelu implements Layer {
+    public static final float PGAN_SLOPE = 0.2f;
+
+    private final Device device;
+    private final float slope;
+    private Tensor output;
+
+    public LeakyRelu(Device device, float slope) {
+        this.device = device;
+        this.slope = slope;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        output = x.zerosLike();
+        device.leakyRelu(x, slope, output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Tensor y = ForwardCache.require(output, "LeakyRelu");
+        Tensor dx = dy.zerosLike();
+        device.leakyReluBackward(y, dy, slope, dx);
+        return dx;
+    }
+}

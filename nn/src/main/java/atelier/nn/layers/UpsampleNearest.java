@@ -1,0 +1,35 @@
+package atelier.nn.layers;
+
+import atelier.core.Tensor;
+import atelier.core.device.Device;
+import atelier.nn.Layer;
+
+/** Nearest-neighbour upsampling by an integer factor (PGAN generator: 2). */
+public final class UpsampleNearest implements Layer {
+    private final Device device;
+    private final int factor;
+    private int[] inputShape;
+
+    public UpsampleNearest(Device device, int factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("upsampling factor must be >= 1, got " + factor);
+        }
+        this.device = device;
+        this.factor = factor;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        inputShape = x.shape();
+        Tensor y = Tensor.zeros(x.dim(0), x.dim(1), x.dim(2) * factor, x.dim(3) * factor);
+        device.upsampleNearest(x, factor, y);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Tensor dx = Tensor.zeros(ForwardCache.require(inputShape, "UpsampleNearest"));
+        device.upsampleNearestBackward(dy, factor, dx);
+        return dx;
+    }
+}
