@@ -4,15 +4,14 @@ import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
 import atelier.core.device.Filter;
 import atelier.nn.Layer;
-import atelier.nn.Parameter;
 import atelier.nn.Sequential;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
+import static atelier.nn.FloatGradCheck.assertNetworkGradients;
+import static atelier.nn.FloatGradCheck.randn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,13 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Checks that layers wire the kernels correctly (which gradient goes where, run-time weight scales, flattening):
  * a small PGAN-like discriminator and generator, backward against central differences of the float forward.
- * The kernels' own math is checked in double precision in the core module; here float rounding limits the
- * tolerance to about 1e-2 of the largest gradient, still far below any wiring mistake.
  */
 class LayerGradientTest {
     private static final CpuDevice CPU = new CpuDevice(2);
-    private static final float STEP = 1e-3f;
-    private static final double TOLERANCE = 2e-2;
 
     @AfterAll
     static void close() {
@@ -65,14 +60,14 @@ class LayerGradientTest {
     void discriminatorGradients() {
         Random rng = new Random(1);
         Sequential d = discriminator(rng);
-        checkAll(d, randn(rng, 8, 3, 8, 8), rng);
+        assertNetworkGradients(d::forward, d::backward, d.parameters(), randn(rng, 8, 3, 8, 8), rng);
     }
 
     @Test
     void generatorGradients() {
         Random rng = new Random(2);
         Sequential g = generator(rng);
-        checkAll(g, randn(rng, 3, 6), rng);
+        assertNetworkGradients(g::forward, g::backward, g.parameters(), randn(rng, 3, 6), rng);
     }
 
     @Test
@@ -95,60 +90,5 @@ class LayerGradientTest {
         Conv2d plain = new Conv2d(CPU, "p", 16, 8, 3, 1, new EqualizedLr(false, (float) Math.sqrt(2)), new Random(3));
         assertEquals(1f, plain.weightScale());
         assertEquals(w[0] * Math.sqrt(2) / Math.sqrt(16 * 9), plain.weight().value().data()[0], 1e-6);
-    }
-
-    /** Checks d(sum r*y)/dx and every parameter gradient of {@code net} at input {@code x}. */
-    private static void checkAll(Layer net, Tensor x, Random rng) {
-        Tensor y = net.forward(x);
-        Tensor r = randn(rng, y.shape());
-        for (Parameter p : net.parameters()) {
-            CPU.fill(p.grad(), 0f);
-        }
-        Tensor dx = net.backward(r);
-        check("input", x, dx, net, x, r, rng);
-        for (Parameter p : net.parameters()) {
-            check(p.name(), p.value(), p.grad(), net, x, r, rng);
-        }
-    }
-
-    private static void check(String what, Tensor wrt, Tensor analytic, Layer net, Tensor x, Tensor r,
-                              Random rng) {
-        float[] v = wrt.data();
-        double scale = 1e-3;
-        for (float a : analytic.data()) {
-            scale = Math.max(scale, Math.abs(a));
-        }
-        List<Integer> picks = new ArrayList<>();
-        for (int i = 0; i < Math.min(v.length, 24); i++) {
-            picks.add(v.length <= 24 ? i : rng.nextInt(v.length));
-        }
-        for (int i : picks) {
-            float saved = v[i];
-            v[i] = saved + STEP;
-            double plus = dot(r, net.forward(x));
-            v[i] = saved - STEP;
-            double minus = dot(r, net.forward(x));
-            v[i] = saved;
-            double numeric = (plus - minus) / (2 * STEP);
-            double err = Math.abs(numeric - analytic.data()[i]) / scale;
-            assertTrue(err < TOLERANCE, what + "[" + i + "]: analytic " + analytic.data()[i] + ", numeric " + numeric);
-        }
-        assertTrue(scale > 1e-3, what + ": gradient is identically ~0");
-    }
-
-    private static double dot(Tensor a, Tensor b) {
-        double s = 0;
-        for (int i = 0; i < a.numel(); i++) {
-            s += (double) a.data()[i] * b.data()[i];
-        }
-        return s;
-    }
-
-    private static Tensor randn(Random rng, int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        for (int i = 0; i < t.numel(); i++) {
-            t.data()[i] = (float) rng.nextGaussian();
-        }
-        return t;
     }
 }

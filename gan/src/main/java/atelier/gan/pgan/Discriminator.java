@@ -1,0 +1,148 @@
+package atelier.gan.pgan;
+
+import atelier.core.Tensor;
+import atelier.core.device.Device;
+import atelier.core.device.Filter;
+import atelier.nn.Layer;
+import atelier.nn.Parameter;
+import atelier.nn.Sequential;
+import atelier.nn.layers.Conv2d;
+import atelier.nn.layers.Dense;
+import atelier.nn.layers.Downsample;
+import atelier.nn.layers.EqualizedLr;
+import atelier.nn.layers.LeakyRelu;
+import atelier.nn.layers.MinibatchStddev;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The PGAN discriminator, the generator's mirror. A 1x1 "fromRGB" conv per level turns an image into features;
+ * every level above 0 applies two 3x3 convs and 2x2 average pooling; level 0 appends the minibatch stddev channel
+ * and applies a 3x3 conv, a 4x4 valid conv and a dense layer to one score per image. While a new level fades in,
+ * its input to the level below is lerp(fromRGB_old(avgpool(image)), block_new(fromRGB_new(image)), alpha).
+ */
+public final class Discriminator {
+    private final Device device;
+    private final PganShape shape;
+    private final Random init;
+    private final List<Sequential> blocks = new ArrayList<>();
+    private final List<Sequential> fromRgb = new ArrayList<>();
+    private final Downsample fadeDownsample;
+    private float alpha = 1f;
+    private boolean fading;
+
+    public Discriminator(Device device, PganShape shape, Random init) {
+        this.device = device;
+        this.shape = shape;
+        this.init = init;
+        this.fadeDownsample = new Downsample(device, Filter.area(2));
+        grow();
+    }
+
+    /** Adds the next level (fresh weights); it starts fully faded out (alpha 0). */
+    public void grow() {
+        int level = blocks.size();
+        if (level >= shape.levels()) {
+            throw new IllegalStateException("discriminator is already at its maximum resolution " + shape.maxResolution());
+        }
+        int c = shape.channels(level);
+        String name = "d.level" + level;
+        EqualizedLr eq = EqualizedLr.PGAN;
+        List<Layer> layers = new ArrayList<>();
+        if (level == 0) {
+            layers.add(new MinibatchStddev(device, MinibatchStddev.PGAN_GROUP_SIZE));
+            layers.add(new Conv2d(device, name + ".conv", c + 1, c, 3, 1, eq, init));
+            layers.add(lrelu());
+            layers.add(new Conv2d(device, name + ".conv4x4", c, c, 4, 0, eq, init));
+            layers.add(lrelu());
+            layers.add(new Dense(device, name + ".score", c, 1, eq, init));
+        } else {
+            layers.add(new Conv2d(device, name + ".conv0", c, c, 3, 1, eq, init));
+            layers.add(lrelu());
+            layers.add(new Conv2d(device, name + ".conv1", c, shape.channels(level - 1), 3, 1, eq, init));
+            layers.add(lrelu());
+            layers.add(new Downsample(device, Filter.area(2)));
+        }
+        blocks.add(new Sequential(layers));
+        fromRgb.add(new Sequential(new Conv2d(device, name + ".fromrgb", shape.imageChannels(), c, 1, 0, eq, init), lrelu()));
+        alpha = level == 0 ? 1f : 0f;
+    }
+
+    private Layer lrelu() {
+        return new LeakyRelu(device, LeakyRelu.PGAN_SLOPE);
+    }
+
+    public int level() {
+        return blocks.size() - 1;
+    }
+
+    public int resolution() {
+        return PganShape.resolution(level());
+    }
+
+    public float alpha() {
+        return alpha;
+    }
+
+    public void setAlpha(float alpha) {
+        if (!(alpha >= 0f && alpha <= 1f)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        this.alpha = alpha;
+    }
+
+    /** Scores [N, 1] for images [N, imageChannels, R, R] at the current resolution. */
+    public Tensor forward(Tensor images) {
+        int r = resolution();
+        images.requireShape("discriminator input", images.dim(0), shape.imageChannels(), r, r);
+        int top = level();
+        Tensor h = blocks.get(top).forward(fromRgb.get(top).forward(images));
+        fading = top > 0 && alpha < 1f;
+        if (fading) {
+            Tensor old = fromRgb.get(top - 1).forward(fadeDownsample.forward(images));
+            device.lerp(old, h, alpha, h);
+        }
+        for (int l = top - 1; l >= 0; l--) {
+            h = blocks.get(l).forward(h);
+        }
+        return h;
+    }
+
+    /**
+     * Accumulates parameter gradients from the gradient of the loss with respect to the last scores, and returns
+     * the gradient with respect to the input images.
+     */
+    public Tensor backward(Tensor dScores) {
+        int top = level();
+        Tensor dh = dScores;
+        for (int l = 0; l < top; l++) {
+            dh = blocks.get(l).backward(dh);
+        }
+        Tensor dNew = dh;
+        Tensor dImagesOld = null;
+        if (fading) {
+            dNew = dh.zerosLike();
+            device.scale(dh, alpha, dNew);
+            Tensor dOld = dh.zerosLike();
+            device.scale(dh, 1f - alpha, dOld);
+            dImagesOld = fadeDownsample.backward(fromRgb.get(top - 1).backward(dOld));
+        }
+        Tensor dImages = fromRgb.get(top).backward(blocks.get(top).backward(dNew));
+        if (dImagesOld != null) {
+            device.add(dImages, dImagesOld, dImages);
+        }
+        return dImages;
+    }
+
+    /** Parameters of every level grown so far, in a fixed order. */
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (int l = 0; l < blocks.size(); l++) {
+            all.addAll(blocks.get(l).parameters());
+            all.addAll(fromRgb.get(l).parameters());
+        }
+        return all;
+    }
+}
