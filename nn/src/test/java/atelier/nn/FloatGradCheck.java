@@ -27,16 +27,23 @@ public final class FloatGradCheck {
      * in place (a sample of at most 24 elements) and restored. An element passes when the central difference at
      * one of three step sizes agrees: a step can carry pre-activations across a leaky-ReLU kink (biases move a
      * whole channel at once), a wiring mistake disagrees at every step. An all-zero analytic gradient (a layer
-     * not in use, e.g. a faded-out toRGB) must have zero numeric gradient too.
+     * not in use, e.g. a faded-out toRGB) must have a numeric gradient within float noise of zero.
      */
     public static void assertGradient(String what, Tensor wrt, Tensor analytic, Supplier<Tensor> forward, Tensor r,
                                       Random rng) {
+        assertGradient(what, wrt, analytic, forward, r, rng, TOLERANCE);
+    }
+
+    /** As above with a tolerance relative to the largest gradient; smooth functions (no kinks) allow ~1e-3. */
+    public static void assertGradient(String what, Tensor wrt, Tensor analytic, Supplier<Tensor> forward, Tensor r,
+                                      Random rng, double tolerance) {
         float[] v = wrt.data();
         double scale = 0;
         for (float a : analytic.data()) {
             scale = Math.max(scale, Math.abs(a));
         }
-        double base = dot(r, forward.get());
+        // Float rounding makes L uncertain by a few float epsilons of sum |r * y|; differences below that are not judged.
+        double noise = 2e-7 * absDot(r, forward.get());
         for (int k = 0; k < Math.min(v.length, SAMPLES); k++) {
             int i = v.length <= SAMPLES ? k : rng.nextInt(v.length);
             float saved = v[i];
@@ -55,8 +62,7 @@ public final class FloatGradCheck {
                     bestNumeric = numeric;
                 }
             }
-            // Zero gradients must be exactly zero: float noise of L is the only allowance.
-            double allowed = scale == 0 ? 1e-6 * Math.max(1, Math.abs(base)) : TOLERANCE * scale;
+            double allowed = tolerance * scale + noise / STEPS[0];
             assertTrue(best <= allowed, what + "[" + i + "]: analytic " + analytic.data()[i] + ", numeric " + bestNumeric);
         }
     }
@@ -93,6 +99,14 @@ public final class FloatGradCheck {
             }
         }
         return false;
+    }
+
+    private static double absDot(Tensor a, Tensor b) {
+        double s = 0;
+        for (int i = 0; i < a.numel(); i++) {
+            s += Math.abs((double) a.data()[i] * b.data()[i]);
+        }
+        return s;
     }
 
     public static double dot(Tensor a, Tensor b) {

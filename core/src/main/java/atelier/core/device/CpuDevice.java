@@ -302,6 +302,34 @@ public final class CpuDevice implements Device {
                 dy.data(), dStat.data(), dx.data(), s.channels, s.plane, groupSize));
     }
 
+    @Override
+    public void minibatchStddevSecondOrder(Tensor x, Tensor mean, Tensor std, Tensor dStat, Tensor dxBar,
+                                           int groupSize, Tensor dot, Tensor bMean, Tensor u, Tensor dyBar,
+                                           Tensor xBar) {
+        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, dStat);
+        requireSameShape("minibatch stddev dx cotangent", dxBar, x);
+        requireSameShape("minibatch stddev x cotangent", xBar, x);
+        dyBar.requireShape("minibatch stddev dy cotangent", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
+        if (groupSize == 1) {
+            // dx = dy[:C] exactly: dyBar is dxBar with a zero stat channel, which is what forward writes.
+            float[] zeroStat = new float[x.dim(0)];
+            parallelFor(dyBar.numel(), 1, (b, e) -> MinibatchStddev.forward(b, e,
+                    dxBar.data(), zeroStat, dyBar.data(), s.channels, s.plane, 1));
+            return;
+        }
+        MbstdShape.of(x, groupSize, dot, bMean, u);
+        int cells = s.groups * s.features;
+        parallelFor(cells, 2L * groupSize, (b, e) -> MinibatchStddev.secondOrderStats(b, e,
+                x.data(), mean.data(), dxBar.data(), dot.data(), bMean.data(), s.features, groupSize));
+        parallelFor(s.groups, s.features, (b, e) -> MinibatchStddev.secondOrderStatCotangent(b, e,
+                dot.data(), std.data(), u.data(), s.features, groupSize));
+        parallelFor(dyBar.numel(), 1, (b, e) -> MinibatchStddev.secondOrderOutput(b, e,
+                dxBar.data(), u.data(), dyBar.data(), s.channels, s.plane, groupSize));
+        parallelFor(x.numel(), 8, (b, e) -> MinibatchStddev.secondOrderInput(b, e, x.data(), mean.data(),
+                std.data(), dxBar.data(), dot.data(), bMean.data(), dStat.data(), xBar.data(), s.channels, s.plane,
+                groupSize));
+    }
+
     /** Dimensions of a minibatch-stddev launch, checked against its statistics buffers. */
     private record MbstdShape(int groups, int channels, int plane, int features) {
         static MbstdShape of(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor stat) {

@@ -63,6 +63,15 @@ public interface Device extends AutoCloseable {
     void minibatchStddevBackward(Tensor x, Tensor mean, Tensor std, Tensor dy, int groupSize, Tensor dStat,
                                  Tensor dx);
 
+    /**
+     * The reverse of {@link #minibatchStddevBackward}, for gradient penalties: given dxBar, the cotangent of the
+     * backward's dx, writes dyBar (cotangent of its dy, overwritten) and adds the cotangent of x to xBar.
+     * {@code dStat} is the statistic gradient that backward computed; {@code dot}, {@code bMean} ([N/S, C*H*W])
+     * and {@code u} ([N/S]) are scratch.
+     */
+    void minibatchStddevSecondOrder(Tensor x, Tensor mean, Tensor std, Tensor dStat, Tensor dxBar, int groupSize,
+                                    Tensor dot, Tensor bMean, Tensor u, Tensor dyBar, Tensor xBar);
+
     // Element-wise; outputs may alias inputs.
     void add(Tensor a, Tensor b, Tensor out);
 

@@ -65,8 +65,8 @@ public final class Discriminator {
             layers.add(lrelu());
             layers.add(new Downsample(device, Filter.area(2)));
         }
-        blocks.add(new Sequential(layers));
-        fromRgb.add(new Sequential(new Conv2d(device, name + ".fromrgb", shape.imageChannels(), c, 1, 0, eq, init), lrelu()));
+        blocks.add(new Sequential(device, layers));
+        fromRgb.add(new Sequential(device, new Conv2d(device, name + ".fromrgb", shape.imageChannels(), c, 1, 0, eq, init), lrelu()));
         alpha = level == 0 ? 1f : 0f;
     }
 

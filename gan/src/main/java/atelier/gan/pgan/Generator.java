@@ -67,7 +67,7 @@ public final class Generator {
             layers.add(new Conv2d(device, name + ".conv1", c, c, 3, 1, eq, init));
         }
         addActivation(layers);
-        blocks.add(new Sequential(layers));
+        blocks.add(new Sequential(device, layers));
         toRgb.add(new Conv2d(device, name + ".torgb", c, shape.imageChannels(), 1, 0, eq, init));
         alpha = level == 0 ? 1f : 0f;
     }

@@ -2,20 +2,21 @@ package atelier.nn.layers;
 
 import atelier.core.Tensor;
 import atelier.core.device.Device;
-import atelier.nn.Layer;
 import atelier.nn.Parameter;
+import atelier.nn.TwiceDifferentiable;
 
 import java.util.List;
 import java.util.Random;
 
 /** Convolution with bias, stride 1, zero padding; weights [out, in, k, k]. */
-public final class Conv2d implements Layer {
+public final class Conv2d implements TwiceDifferentiable {
     private final Device device;
     private final int pad;
     private final float wScale;
     private final Parameter weight;
     private final Parameter bias;
     private Tensor input;
+    private Tensor outputGrad;
 
     public Conv2d(Device device, String name, int inChannels, int outChannels, int kernel, int pad, EqualizedLr init,
                   Random rng) {
@@ -41,11 +42,22 @@ public final class Conv2d implements Layer {
     @Override
     public Tensor backward(Tensor dy) {
         Tensor x = ForwardCache.require(input, "Conv2d");
+        outputGrad = dy;
         device.biasBackward(dy, bias.grad());
         device.conv2dBackwardWeight(x, dy, wScale, pad, weight.grad());
         Tensor dx = x.zerosLike();
         device.conv2dBackwardInput(dy, weight.value(), wScale, pad, dx);
         return dx;
+    }
+
+    /** dx = s conv^T(dy, W): dyBar = s conv(dxBar, W), and W gets s * correlation(dxBar, dy); bias plays no part. */
+    @Override
+    public SecondOrder backwardOfBackward(Tensor dxBar) {
+        Tensor dy = ForwardCache.require(outputGrad, "Conv2d");
+        device.conv2dBackwardWeight(dxBar, dy, wScale, pad, weight.grad());
+        Tensor dyBar = dy.zerosLike();
+        device.conv2d(dxBar, weight.value(), wScale, pad, dyBar);
+        return new SecondOrder(dyBar, null);
     }
 
     public Parameter weight() {

@@ -2,19 +2,20 @@ package atelier.nn.layers;
 
 import atelier.core.Tensor;
 import atelier.core.device.Device;
-import atelier.nn.Layer;
 import atelier.nn.Parameter;
+import atelier.nn.TwiceDifferentiable;
 
 import java.util.List;
 import java.util.Random;
 
 /** Fully connected layer with bias. Inputs of rank > 2 are flattened after the batch dimension. */
-public final class Dense implements Layer {
+public final class Dense implements TwiceDifferentiable {
     private final Device device;
     private final float wScale;
     private final Parameter weight;
     private final Parameter bias;
     private Tensor input;
+    private Tensor outputGrad;
 
     public Dense(Device device, String name, int in, int out, EqualizedLr init, Random rng) {
         this.device = device;
@@ -35,11 +36,22 @@ public final class Dense implements Layer {
     @Override
     public Tensor backward(Tensor dy) {
         Tensor x = ForwardCache.require(input, "Dense");
+        outputGrad = dy;
         device.biasBackward(dy, bias.grad());
         device.denseBackwardWeight(flat(x), dy, wScale, weight.grad());
         Tensor dx = x.zerosLike();
         device.denseBackwardInput(dy, weight.value(), wScale, flat(dx));
         return dx;
+    }
+
+    /** dx = s dy W: dyBar = s dxBar W^T, and W gets s * dy^T dxBar. */
+    @Override
+    public SecondOrder backwardOfBackward(Tensor dxBar) {
+        Tensor dy = ForwardCache.require(outputGrad, "Dense");
+        device.denseBackwardWeight(flat(dxBar), dy, wScale, weight.grad());
+        Tensor dyBar = dy.zerosLike();
+        device.dense(flat(dxBar), weight.value(), wScale, dyBar);
+        return new SecondOrder(dyBar, null);
     }
 
     private static Tensor flat(Tensor x) {

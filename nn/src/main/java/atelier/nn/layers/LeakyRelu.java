@@ -2,10 +2,10 @@ package atelier.nn.layers;
 
 import atelier.core.Tensor;
 import atelier.core.device.Device;
-import atelier.nn.Layer;
+import atelier.nn.TwiceDifferentiable;
 
 /** Leaky ReLU; PGAN uses slope 0.2. */
-public final class LeakyRelu implements Layer {
+public final class LeakyRelu implements TwiceDifferentiable {
     public static final float PGAN_SLOPE = 0.2f;
 
     private final Device device;
@@ -30,5 +30,14 @@ public final class LeakyRelu implements Layer {
         Tensor dx = dy.zerosLike();
         device.leakyReluBackward(y, dy, slope, dx);
         return dx;
+    }
+
+    /** dx = dy * slope(y), linear in dy with a piecewise-constant factor: dyBar = dxBar * slope(y), no xBar. */
+    @Override
+    public SecondOrder backwardOfBackward(Tensor dxBar) {
+        Tensor y = ForwardCache.require(output, "LeakyRelu");
+        Tensor dyBar = dxBar.zerosLike();
+        device.leakyReluBackward(y, dxBar, slope, dyBar);
+        return new SecondOrder(dyBar, null);
     }
 }

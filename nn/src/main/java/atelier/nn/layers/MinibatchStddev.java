@@ -2,13 +2,13 @@ package atelier.nn.layers;
 
 import atelier.core.Tensor;
 import atelier.core.device.Device;
-import atelier.nn.Layer;
+import atelier.nn.TwiceDifferentiable;
 
 /**
  * Appends the minibatch standard deviation as one extra channel (PGAN discriminator, group size 4). As in
  * pytorch_GAN_zoo, the group is min(groupSize, N), or the whole batch when that does not divide N.
  */
-public final class MinibatchStddev implements Layer {
+public final class MinibatchStddev implements TwiceDifferentiable {
     public static final int PGAN_GROUP_SIZE = 4;
 
     private final Device device;
@@ -17,6 +17,7 @@ public final class MinibatchStddev implements Layer {
     private int group;
     private Tensor mean;
     private Tensor std;
+    private Tensor statGrad;
 
     public MinibatchStddev(Device device, int groupSize) {
         if (groupSize < 1) {
@@ -49,7 +50,20 @@ public final class MinibatchStddev implements Layer {
     public Tensor backward(Tensor dy) {
         Tensor x = ForwardCache.require(input, "MinibatchStddev");
         Tensor dx = x.zerosLike();
-        device.minibatchStddevBackward(x, mean, std, dy, group, Tensor.zeros(x.dim(0) / group), dx);
+        statGrad = Tensor.zeros(x.dim(0) / group);
+        device.minibatchStddevBackward(x, mean, std, dy, group, statGrad, dx);
         return dx;
+    }
+
+    /** The backward depends on x through the group statistics, so this layer returns an xBar. */
+    @Override
+    public SecondOrder backwardOfBackward(Tensor dxBar) {
+        Tensor x = ForwardCache.require(input, "MinibatchStddev");
+        Tensor dStat = ForwardCache.require(statGrad, "MinibatchStddev");
+        Tensor dyBar = Tensor.zeros(x.dim(0), x.dim(1) + 1, x.dim(2), x.dim(3));
+        Tensor xBar = x.zerosLike();
+        device.minibatchStddevSecondOrder(x, mean, std, dStat, dxBar, group, mean.zerosLike(), mean.zerosLike(),
+                dStat.zerosLike(), dyBar, xBar);
+        return new SecondOrder(dyBar, group > 1 ? xBar : null);
     }
 }

@@ -2,10 +2,10 @@ package atelier.nn.layers;
 
 import atelier.core.Tensor;
 import atelier.core.device.Device;
-import atelier.nn.Layer;
+import atelier.nn.TwiceDifferentiable;
 
 /** Nearest-neighbour upsampling by an integer factor (PGAN generator: 2). */
-public final class UpsampleNearest implements Layer {
+public final class UpsampleNearest implements TwiceDifferentiable {
     private final Device device;
     private final int factor;
     private int[] inputShape;
@@ -31,5 +31,13 @@ public final class UpsampleNearest implements Layer {
         Tensor dx = Tensor.zeros(ForwardCache.require(inputShape, "UpsampleNearest"));
         device.upsampleNearestBackward(dy, factor, dx);
         return dx;
+    }
+
+    /** The backward sums each block, so its reverse copies each pixel to its block again. */
+    @Override
+    public SecondOrder backwardOfBackward(Tensor dxBar) {
+        Tensor dyBar = Tensor.zeros(dxBar.dim(0), dxBar.dim(1), dxBar.dim(2) * factor, dxBar.dim(3) * factor);
+        device.upsampleNearest(dxBar, factor, dyBar);
+        return new SecondOrder(dyBar, null);
     }
 }

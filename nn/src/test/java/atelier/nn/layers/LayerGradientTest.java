@@ -4,15 +4,24 @@ import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
 import atelier.core.device.Filter;
 import atelier.nn.Layer;
+import atelier.nn.Parameter;
+import atelier.nn.TwiceDifferentiable;
 import atelier.nn.Sequential;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
+import static atelier.nn.FloatGradCheck.assertGradient;
 import static atelier.nn.FloatGradCheck.assertNetworkGradients;
 import static atelier.nn.FloatGradCheck.randn;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LayerGradientTest {
     private static final CpuDevice CPU = new CpuDevice(2);
+    /** Without leaky-ReLU kinks, float central differences agree to ~1e-5 of the largest gradient. */
+    private static final double SMOOTH_TOLERANCE = 2e-3;
 
     @AfterAll
     static void close() {
@@ -29,22 +40,26 @@ class LayerGradientTest {
     }
 
     private static Sequential discriminator(Random rng) {
+        return discriminator(rng, LeakyRelu.PGAN_SLOPE);
+    }
+
+    private static Sequential discriminator(Random rng, float slope) {
         EqualizedLr eq = EqualizedLr.PGAN;
-        return new Sequential(
+        return new Sequential(CPU,
                 new Conv2d(CPU, "d.rgb", 3, 4, 1, 0, eq, rng),
-                new LeakyRelu(CPU, LeakyRelu.PGAN_SLOPE),
+                new LeakyRelu(CPU, slope),
                 new Conv2d(CPU, "d.conv", 4, 5, 3, 1, eq, rng),
-                new LeakyRelu(CPU, LeakyRelu.PGAN_SLOPE),
+                new LeakyRelu(CPU, slope),
                 new Downsample(CPU, Filter.area(2)),
                 new MinibatchStddev(CPU, MinibatchStddev.PGAN_GROUP_SIZE),
                 new Conv2d(CPU, "d.last", 6, 3, 4, 0, eq, rng),
-                new LeakyRelu(CPU, LeakyRelu.PGAN_SLOPE),
+                new LeakyRelu(CPU, slope),
                 new Dense(CPU, "d.out", 3, 1, new EqualizedLr(true, 1f), rng));
     }
 
     private static Sequential generator(Random rng) {
         EqualizedLr eq = EqualizedLr.PGAN;
-        return new Sequential(
+        return new Sequential(CPU,
                 new PixelNorm(CPU, PixelNorm.PGAN_EPS),
                 new Dense(CPU, "g.dense", 6, 4 * 2 * 2, new EqualizedLr(true, (float) Math.sqrt(2) / 4), rng),
                 new Reshape(4, 2, 2),
@@ -68,6 +83,63 @@ class LayerGradientTest {
         Random rng = new Random(2);
         Sequential g = generator(rng);
         assertNetworkGradients(g::forward, g::backward, g.parameters(), randn(rng, 3, 6), rng);
+    }
+
+    /**
+     * Second order, as the gradient penalty uses it: phi = sum(dxBar * dx) with dx = backward(dy) at a fixed input
+     * and dy. backwardOfBackward must accumulate dphi/dtheta into the parameter gradients and return dphi/dx.
+     * With slope 0.2, phi jumps wherever a perturbation flips a leaky-ReLU mask, which finite differences cannot
+     * follow; slope 1 keeps phi smooth while every layer's reverse pass still runs (the masked reverse of leaky
+     * ReLU is checked on its own below). Minibatch stddev comes early and on few features, so that the part of
+     * phi that flows through its input (carried back through the trunk) is far above float noise.
+     */
+    @Test
+    void discriminatorSecondOrderGradients() {
+        Random rng = new Random(4);
+        EqualizedLr eq = EqualizedLr.PGAN;
+        Sequential d = new Sequential(CPU,
+                new Conv2d(CPU, "d.rgb", 3, 3, 1, 0, eq, rng),
+                new LeakyRelu(CPU, 1f),
+                new Downsample(CPU, Filter.area(2)),
+                new MinibatchStddev(CPU, MinibatchStddev.PGAN_GROUP_SIZE),
+                new Conv2d(CPU, "d.conv", 4, 2, 3, 1, eq, rng),
+                new LeakyRelu(CPU, 1f),
+                new Dense(CPU, "d.out", 8, 1, eq, rng));
+        Tensor x = randn(rng, 4, 3, 4, 4);
+        Tensor dy = randn(rng, d.forward(x).shape());
+        Tensor dxBar = randn(rng, x.shape());
+        Supplier<Tensor> inputGradient = () -> {
+            d.forward(x);
+            return d.backward(dy);
+        };
+        inputGradient.get();
+        for (Parameter p : d.parameters()) {
+            CPU.fill(p.grad(), 0f);
+        }
+        TwiceDifferentiable.SecondOrder reversed = d.backwardOfBackward(dxBar);
+        assertArrayEquals(dy.shape(), reversed.dyBar().shape());
+        assertNotNull(reversed.xBar(), "minibatch stddev makes the input gradient depend on the input");
+        assertArrayEquals(x.shape(), reversed.xBar().shape());
+        Map<Parameter, Tensor> analytic = new LinkedHashMap<>();
+        for (Parameter p : d.parameters()) {
+            analytic.put(p, p.grad().copy());
+        }
+        assertGradient("input", x, reversed.xBar(), inputGradient, dxBar, rng, SMOOTH_TOLERANCE);
+        for (Map.Entry<Parameter, Tensor> e : analytic.entrySet()) {
+            assertGradient(e.getKey().name(), e.getKey().value(), e.getValue(), inputGradient, dxBar, rng,
+                    SMOOTH_TOLERANCE);
+        }
+    }
+
+    @Test
+    void leakyReluSecondOrderIsTheMaskedCotangent() {
+        LeakyRelu relu = new LeakyRelu(CPU, 0.2f);
+        Tensor x = Tensor.of(new float[] {-2f, 3f, -0.5f, 1f}, 1, 4);
+        relu.forward(x);
+        relu.backward(Tensor.of(new float[] {1f, 1f, 1f, 1f}, 1, 4));
+        TwiceDifferentiable.SecondOrder reversed = relu.backwardOfBackward(Tensor.of(new float[] {5f, 6f, 7f, 8f}, 1, 4));
+        assertArrayEquals(new float[] {1f, 6f, 1.4f, 8f}, reversed.dyBar().data(), 1e-6f);
+        assertNull(reversed.xBar());
     }
 
     @Test
