@@ -369,6 +369,14 @@ public final class CpuDevice implements Device {
     }
 
     @Override
+    public void scaleRows(Tensor x, Tensor rowScale, Tensor out) {
+        requireSameShape("scaleRows output", out, x);
+        rowScale.requireShape("row scales", x.dim(0));
+        int rowSize = x.numel() / x.dim(0);
+        parallelFor(x.numel(), 1, (s, e) -> Elementwise.scaleRows(s, e, x.data(), rowScale.data(), rowSize, out.data()));
+    }
+
+    @Override
     public void axpy(float alpha, Tensor x, Tensor y) {
         requireSameShape("axpy output", y, x);
         parallelFor(x.numel(), 1, (s, e) -> Elementwise.axpy(s, e, alpha, x.data(), y.data()));
@@ -400,6 +408,14 @@ public final class CpuDevice implements Device {
     @Override
     public float sumOfSquares(Tensor x) {
         return reduce(x, true);
+    }
+
+    @Override
+    public void rowSumsOfSquares(Tensor x, Tensor out) {
+        out.requireShape("row sums", x.dim(0));
+        int rowSize = x.numel() / x.dim(0);
+        parallelFor(x.dim(0), rowSize, (b, e) -> Reduce.blockSumsOfSquares(b, e, x.data(), x.numel(), rowSize, 1f,
+                out.data()));
     }
 
     private float reduce(Tensor x, boolean squares) {

@@ -79,6 +79,9 @@ public interface Device extends AutoCloseable {
 
     void scale(Tensor x, float alpha, Tensor out);
 
+    /** out[n, ...] = rowScale[n] * x[n, ...]: one scale per sample (dimension 0). */
+    void scaleRows(Tensor x, Tensor rowScale, Tensor out);
+
     /** y += alpha * x */
     void axpy(float alpha, Tensor x, Tensor y);
 
@@ -93,6 +96,9 @@ public interface Device extends AutoCloseable {
     float sum(Tensor x);
 
     float sumOfSquares(Tensor x);
+
+    /** out[n] = sum of squares of sample n (dimension 0) of x; stays on the device. */
+    void rowSumsOfSquares(Tensor x, Tensor out);
 
     /** One Adam step on parameter p with gradient g and moments m, v; {@code step} counts from 1. */
     void adam(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, long step);

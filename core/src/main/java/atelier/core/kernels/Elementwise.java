@@ -26,6 +26,13 @@ public final class Elementwise {
         }
     }
 
+    /** out[i] = rowScale[i / rowSize] * x[i]   (a scale per sample, e.g. the gradient penalty's coefficients) */
+    public static void scaleRows(int begin, int end, float[] x, float[] rowScale, int rowSize, float[] out) {
+        for (int i = begin; i < end; i++) {
+            out[i] = rowScale[i / rowSize] * x[i];
+        }
+    }
+
     /** y += alpha * x   (gradient accumulation) */
     public static void axpy(int begin, int end, float alpha, float[] x, float[] y) {
         for (int i = begin; i < end; i++) {

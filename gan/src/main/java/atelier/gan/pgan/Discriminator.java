@@ -6,6 +6,7 @@ import atelier.core.device.Filter;
 import atelier.nn.Layer;
 import atelier.nn.Parameter;
 import atelier.nn.Sequential;
+import atelier.nn.TwiceDifferentiable.SecondOrder;
 import atelier.nn.layers.Conv2d;
 import atelier.nn.layers.Dense;
 import atelier.nn.layers.Downsample;
@@ -115,11 +116,16 @@ public final class Discriminator {
      * the gradient with respect to the input images.
      */
     public Tensor backward(Tensor dScores) {
-        int top = level();
         Tensor dh = dScores;
-        for (int l = 0; l < top; l++) {
+        for (int l = 0; l < level(); l++) {
             dh = blocks.get(l).backward(dh);
         }
+        return backwardTop(dh);
+    }
+
+    /** Backward through the newest level (and the faded-out path): from the features it feeds below to images. */
+    private Tensor backwardTop(Tensor dh) {
+        int top = level();
         Tensor dNew = dh;
         Tensor dImagesOld = null;
         if (fading) {
@@ -134,6 +140,52 @@ public final class Discriminator {
             device.add(dImages, dImagesOld, dImages);
         }
         return dImages;
+    }
+
+    /**
+     * The reverse of the last {@link #backward} (gradient penalties): given the cotangent of the image gradient it
+     * returned, accumulates into the parameter gradients the derivative of sum(dImagesBar * dImages). Runs each
+     * part's reverse from the images up to the scores, then carries the input cotangents of parts whose backward
+     * depends on their input (minibatch stddev in level 0) back down through the forward. The images themselves
+     * are constants here, so their own cotangent is dropped.
+     */
+    public void backwardOfBackward(Tensor dImagesBar) {
+        int top = level();
+        SecondOrder newRgb = fromRgb.get(top).backwardOfBackward(dImagesBar);
+        SecondOrder newBlock = blocks.get(top).backwardOfBackward(newRgb.dyBar());
+        Tensor dhBar = newBlock.dyBar();
+        if (fading) {
+            device.scale(dhBar, alpha, dhBar);
+            SecondOrder oldPool = fadeDownsample.backwardOfBackward(dImagesBar);
+            Tensor oldBar = fromRgb.get(top - 1).backwardOfBackward(oldPool.dyBar()).dyBar();
+            device.axpy(1f - alpha, oldBar, dhBar);
+        }
+        Tensor[] inputBars = new Tensor[top];
+        for (int l = top - 1; l >= 0; l--) {
+            SecondOrder reversed = blocks.get(l).backwardOfBackward(dhBar);
+            dhBar = reversed.dyBar();
+            inputBars[l] = reversed.xBar();
+        }
+        // Carry the input cotangents down through the forward, as backward does with a score gradient.
+        Tensor carried = null;
+        for (int l = 0; l < top; l++) {
+            if (carried != null) {
+                carried = blocks.get(l).backward(carried);
+            }
+            if (inputBars[l] != null) {
+                if (carried == null) {
+                    carried = inputBars[l];
+                } else {
+                    device.add(carried, inputBars[l], carried);
+                }
+            }
+        }
+        if (carried != null) {
+            backwardTop(carried);
+        }
+        if (newBlock.xBar() != null) {
+            fromRgb.get(top).backward(newBlock.xBar());
+        }
     }
 
     /** Parameters of every level grown so far, in a fixed order. */
