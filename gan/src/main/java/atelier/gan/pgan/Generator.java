@@ -142,6 +142,11 @@ public final class Generator {
         }
     }
 
+    /** Number of parameters that {@code level} adds (its block and its toRGB). */
+    public int levelParameterCount(int level) {
+        return blocks.get(level).parameters().size() + toRgb.get(level).parameters().size();
+    }
+
     /** Parameters of every level grown so far, in a fixed order (checkpoints, Adam, EMA). */
     public List<Parameter> parameters() {
         List<Parameter> all = new ArrayList<>();
