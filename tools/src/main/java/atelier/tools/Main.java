@@ -1,6 +1,7 @@
 package atelier.tools;
 
 import atelier.tools.cli.BenchCommand;
+import atelier.tools.cli.DemoCommand;
 import atelier.tools.cli.DevicesCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -29,7 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "Environment:",
                 "  ATELIER_JAVA_OPTS  extra JVM options (e.g. -Xmx8g; default heap is 80%% of RAM)",
                 "  ATELIER_DEBUG=1    print full stack traces on errors"},
-        subcommands = {DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Spec

@@ -1,0 +1,113 @@
+package atelier.tools.cli;
+
+import atelier.core.Rng;
+import atelier.core.Tensor;
+import atelier.core.device.CpuDevice;
+import atelier.gan.pgan.PganShape;
+import atelier.gan.pgan.ProgressiveTrainer;
+import atelier.gan.pgan.Schedule;
+import atelier.gan.pgan.WganGp;
+import atelier.nn.optim.Adam;
+import atelier.tools.data.SyntheticArt;
+import atelier.tools.image.ImageFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code atelier demo}: the main job on a built-in default. Trains a small progressive GAN on the built-in
+ * synthetic abstract-art dataset (no data needed), writing sample grids from fixed latents and a loss log.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Train a small progressive GAN on built-in synthetic abstract art (no data needed).")
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--resolution", defaultValue = "16",
+            description = "Final resolution, a power of two from 4 to 64 (default: ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--images-per-phase", defaultValue = "3000",
+            description = "Images shown per fade-in and per stabilization phase (default: ${DEFAULT-VALUE}).")
+    long imagesPerPhase;
+
+    @Option(names = "--channels", defaultValue = "32", description = "Feature channels (default: ${DEFAULT-VALUE}).")
+    int channels;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--sample-every", defaultValue = "2000",
+            description = "Write a sample grid every N images (default: ${DEFAULT-VALUE}).")
+    long sampleEvery;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (resolution < 4 || resolution > 64 || Integer.bitCount(resolution) != 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--resolution must be a power of two from 4 to 64, got " + resolution);
+        }
+        for (long v : new long[] {imagesPerPhase, channels, batch, sampleEvery}) {
+            if (v < 1) {
+                throw new ParameterException(spec.commandLine(),
+                        "--images-per-phase, --channels, --batch and --sample-every must be >= 1");
+            }
+        }
+        PrintWriter log = spec.commandLine().getOut();
+        Files.createDirectories(out);
+        PganShape shape = new PganShape(channels, resolution, channels, Math.max(1, channels / 2), 3);
+        ProgressiveTrainer.Config config = new ProgressiveTrainer.Config(shape,
+                new Schedule(imagesPerPhase, new int[] {batch}), Adam.Config.PGAN, WganGp.Config.PGAN, 0.999f, seed);
+        try (CpuDevice cpu = new CpuDevice()) {
+            SyntheticArt data = new SyntheticArt(cpu, 1024, resolution, seed);
+            ProgressiveTrainer trainer = new ProgressiveTrainer(cpu, config, data);
+            ImageFiles.writePng(ImageFiles.grid(data.batch(resolution, 32, new Rng(seed)), 8), out.resolve("real.png"));
+            Tensor fixedLatents = new Rng(seed + 1).gaussian(32, shape.latent());
+            long total = config.schedule().end(shape.levels() - 1);
+            log.printf("atelier demo: %d synthetic images, 4 -> %d px, %d images per phase, %s%n",
+                    data.count(), resolution, imagesPerPhase, cpu.name());
+            Path losses = out.resolve("losses.csv");
+            Files.writeString(losses, "images,level,alpha,wasserstein,penalty,drift,generator\n", StandardCharsets.UTF_8);
+            Progress progress = new Progress(log, "img", total);
+            long nextSample = sampleEvery;
+            while (!trainer.finished()) {
+                ProgressiveTrainer.Step s = trainer.step();
+                WganGp.DiscriminatorLoss d = s.discriminator();
+                Files.writeString(losses, String.format(Locale.ROOT, "%d,%d,%.4f,%.6g,%.6g,%.6g,%.6g%n",
+                        s.imagesShown(), s.level(), s.alpha(), d.wassersteinDistance(), d.penalty(), d.drift(),
+                        s.generatorLoss()), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+                progress.update(s.imagesShown(), String.format(Locale.ROOT, "%dpx a=%.2f W=%.3f GP=%.3f",
+                        PganShape.resolution(s.level()), s.alpha(), d.wassersteinDistance(), d.penalty()));
+                if (s.imagesShown() >= nextSample || trainer.finished()) {
+                    nextSample += sampleEvery;
+                    writeSamples(trainer, fixedLatents, out.resolve("samples.png"));
+                }
+            }
+            log.printf("trained %d images in %s%n", trainer.imagesShown(), progress.elapsed());
+            log.printf("samples: %s (real images for comparison: %s)%nlosses:  %s%n",
+                    out.resolve("samples.png"), out.resolve("real.png"), losses);
+        }
+        return 0;
+    }
+
+    private static void writeSamples(ProgressiveTrainer trainer, Tensor latents, Path file) throws IOException {
+        ImageFiles.writePng(ImageFiles.grid(trainer.averageGenerator().forward(latents), 8), file);
+    }
+}
