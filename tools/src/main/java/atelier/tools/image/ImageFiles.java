@@ -1,16 +1,14 @@
 package atelier.tools.image;
 
 import atelier.core.Tensor;
+import atelier.nn.io.AtomicFile;
 import org.apache.commons.imaging.Imaging;
 import org.apache.commons.imaging.formats.png.PngImageParser;
 import org.apache.commons.imaging.formats.png.PngImagingParameters;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Images between tensors and files. Tensors hold RGB in [-1, 1] (the GAN's range); files are written through a
@@ -58,42 +56,11 @@ public final class ImageFiles {
 
     /** Writes a PNG atomically (temp file + rename). */
     public static void writePng(BufferedImage image, Path file) throws IOException {
-        writeAtomically(file, out -> new PngImageParser().writeImage(image, out, new PngImagingParameters()));
+        AtomicFile.write(file, out -> new PngImageParser().writeImage(image, out, new PngImagingParameters()));
     }
 
     /** Reads any format commons-imaging knows. */
     public static BufferedImage read(Path file) throws IOException {
         return Imaging.getBufferedImage(file.toFile());
-    }
-
-    /** Something that writes a whole file's content to a stream. */
-    @FunctionalInterface
-    public interface Content {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /**
-     * Writes {@code content} to a temporary file beside {@code file}, forces it to disk, then renames it over
-     * {@code file}; on any failure the temporary file is removed and an existing {@code file} is left untouched.
-     */
-    public static void writeAtomically(Path file, Content content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // Temp files are created private (0600); the finished file gets the usual rw-r--r--.
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        }
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                content.writeTo(out);
-            }
-            try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }
