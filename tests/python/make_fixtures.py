@@ -174,7 +174,6 @@ def adam_case(out, case, lr, betas):
     out[f"{case}.p3"] = p.detach().clone()
     out[f"{case}.m3"] = state["exp_avg"].clone()
     out[f"{case}.v3"] = state["exp_avg_sq"].clone()
-    out[f"{case}.hyper"] = torch.tensor([lr, betas[0], betas[1], 1e-8])
 
 
 def main():

@@ -438,7 +438,8 @@ public final class CpuDevice implements Device {
     }
 
     @Override
-    public void adam(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, long step) {
+    public void adam(Tensor p, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
+                     long step) {
         requireSameShape("adam gradient", g, p);
         requireSameShape("adam first moment", m, p);
         requireSameShape("adam second moment", v, p);
@@ -447,8 +448,9 @@ public final class CpuDevice implements Device {
         }
         float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
         float bias2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
-        parallelFor(p.numel(), 8, (s, e) -> Adam.update(s, e,
-                p.data(), g.data(), m.data(), v.data(), beta1, beta2, eps, stepSize, bias2Sqrt));
+        parallelFor(p.numel(), 8, (s, e) -> Adam.update(s, e, p.data(), g.data(), m.data(), v.data(),
+                (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2), (float) eps, stepSize,
+                bias2Sqrt));
     }
 
     private static void requireSameShape(String what, Tensor t, Tensor like) {

@@ -101,7 +101,7 @@ public interface Device extends AutoCloseable {
     void rowSumsOfSquares(Tensor x, Tensor out);
 
     /** One Adam step on parameter p with gradient g and moments m, v; {@code step} counts from 1. */
-    void adam(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, long step);
+    void adam(Tensor p, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps, long step);
 
     @Override
     void close();

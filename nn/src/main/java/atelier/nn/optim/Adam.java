@@ -11,8 +11,8 @@ import java.util.Map;
 /** Adam over a fixed list of parameters; moments live beside each parameter and are saved with checkpoints. */
 public final class Adam {
     /** Hyper-parameters. PGAN: lr 1e-3, beta1 0, beta2 0.99, eps 1e-8. */
-    public record Config(float lr, float beta1, float beta2, float eps) {
-        public static final Config PGAN = new Config(1e-3f, 0f, 0.99f, 1e-8f);
+    public record Config(double lr, double beta1, double beta2, double eps) {
+        public static final Config PGAN = new Config(1e-3, 0, 0.99, 1e-8);
     }
 
     private final Device device;

@@ -41,7 +41,7 @@ class AdamTest {
     void stateRoundTripContinuesExactly() {
         try (CpuDevice cpu = new CpuDevice(1)) {
             Parameter a = param("w", 0.1f, 0.2f);
-            Adam first = new Adam(cpu, new Adam.Config(1e-2f, 0.9f, 0.999f, 1e-8f), List.of(a));
+            Adam first = new Adam(cpu, new Adam.Config(1e-2, 0.9, 0.999, 1e-8), List.of(a));
             setGrad(a, 1f, -1f);
             first.step();
             Map<String, Tensor> saved = Map.of("w.adam_m", first.state().get("w.adam_m").copy(),
