@@ -177,26 +177,35 @@ public final class CpuDevice implements Device {
                 (b, e) -> Dense.backwardWeight(b, e, x.data(), dy.data(), wScale, dw.data(), batch, in, out));
     }
 
+    /** Elements per channel of a [N, C, ...] tensor, checking it has a batch and a channel dimension. */
+    private static int plane(String what, Tensor t) {
+        if (t.rank() < 2 || t.dim(0) == 0 || t.dim(1) == 0) {
+            throw new IllegalArgumentException(what + " " + t + " needs a non-empty batch and channel dimension");
+        }
+        return t.numel() / (t.dim(0) * t.dim(1));
+    }
+
     @Override
     public void biasAdd(Tensor y, Tensor b) {
+        int plane = plane("bias input", y);
         int channels = y.dim(1);
         b.requireShape("bias", channels);
-        int plane = y.numel() / (y.dim(0) * channels);
         parallelFor(y.numel(), 1, (s, e) -> Bias.forward(s, e, y.data(), b.data(), channels, plane));
     }
 
     @Override
     public void biasBackward(Tensor dy, Tensor db) {
+        int plane = plane("bias output gradient", dy);
         int batch = dy.dim(0);
         int channels = dy.dim(1);
         db.requireShape("bias gradient", channels);
-        int plane = dy.numel() / (batch * channels);
         parallelFor(channels, (long) batch * plane,
                 (s, e) -> Bias.backward(s, e, dy.data(), db.data(), batch, channels, plane));
     }
 
     @Override
     public void upsampleNearest(Tensor x, int factor, Tensor y) {
+        requireFactor(factor);
         x.requireRank("upsample input", 4);
         y.requireShape("upsample output", x.dim(0), x.dim(1), x.dim(2) * factor, x.dim(3) * factor);
         parallelFor(y.numel(), 1,
@@ -205,6 +214,7 @@ public final class CpuDevice implements Device {
 
     @Override
     public void upsampleNearestBackward(Tensor dy, int factor, Tensor dx) {
+        requireFactor(factor);
         dx.requireRank("upsample input gradient", 4);
         dy.requireShape("upsample output gradient", dx.dim(0), dx.dim(1), dx.dim(2) * factor, dx.dim(3) * factor);
         parallelFor(dx.numel(), (long) factor * factor, (b, e) -> Resample.upsampleNearestBackward(b, e,
@@ -231,6 +241,12 @@ public final class CpuDevice implements Device {
                 dy.data(), dx.data(), dx.dim(2), dx.dim(3), f, taps, taps.length, filter.tapOffset()));
     }
 
+    private static void requireFactor(int factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("upsampling factor must be >= 1, got " + factor);
+        }
+    }
+
     private static void requireDivisible(Tensor x, int factor) {
         x.requireRank("downsample input", 4);
         if (x.dim(2) % factor != 0 || x.dim(3) % factor != 0) {
@@ -255,8 +271,8 @@ public final class CpuDevice implements Device {
     @Override
     public void pixelNorm(Tensor x, float eps, Tensor y) {
         requireSameShape("pixel norm output", y, x);
+        int plane = plane("pixel norm input", x);
         int channels = x.dim(1);
-        int plane = x.numel() / (x.dim(0) * channels);
         parallelFor(x.dim(0) * plane, 2L * channels,
                 (b, e) -> PixelNorm.forward(b, e, x.data(), y.data(), channels, plane, eps));
     }
@@ -265,15 +281,15 @@ public final class CpuDevice implements Device {
     public void pixelNormBackward(Tensor x, Tensor dy, float eps, Tensor dx) {
         requireSameShape("pixel norm gradient", dy, x);
         requireSameShape("pixel norm input gradient", dx, x);
+        int plane = plane("pixel norm input", x);
         int channels = x.dim(1);
-        int plane = x.numel() / (x.dim(0) * channels);
         parallelFor(x.dim(0) * plane, 3L * channels,
                 (b, e) -> PixelNorm.backward(b, e, x.data(), dy.data(), dx.data(), channels, plane, eps));
     }
 
     @Override
     public void minibatchStddev(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor stat, Tensor y) {
-        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, stat);
+        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, stat, "minibatch stddev statistic");
         y.requireShape("minibatch stddev output", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
         if (groupSize > 1) {
             int cells = s.groups * s.features;
@@ -291,7 +307,7 @@ public final class CpuDevice implements Device {
     @Override
     public void minibatchStddevBackward(Tensor x, Tensor mean, Tensor std, Tensor dy, int groupSize, Tensor dStat,
                                         Tensor dx) {
-        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, dStat);
+        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, dStat, "minibatch stddev statistic gradient");
         dy.requireShape("minibatch stddev output gradient", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
         requireSameShape("minibatch stddev input gradient", dx, x);
         if (groupSize > 1) {
@@ -306,7 +322,7 @@ public final class CpuDevice implements Device {
     public void minibatchStddevSecondOrder(Tensor x, Tensor mean, Tensor std, Tensor dStat, Tensor dxBar,
                                            int groupSize, Tensor dot, Tensor bMean, Tensor u, Tensor dyBar,
                                            Tensor xBar) {
-        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, dStat);
+        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, dStat, "minibatch stddev statistic gradient");
         requireSameShape("minibatch stddev dx cotangent", dxBar, x);
         requireSameShape("minibatch stddev x cotangent", xBar, x);
         dyBar.requireShape("minibatch stddev dy cotangent", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
@@ -317,7 +333,7 @@ public final class CpuDevice implements Device {
                     dxBar.data(), zeroStat, dyBar.data(), s.channels, s.plane, 1));
             return;
         }
-        MbstdShape.of(x, groupSize, dot, bMean, u);
+        MbstdShape.of(x, groupSize, dot, bMean, u, "minibatch stddev statistic cotangent");
         int cells = s.groups * s.features;
         parallelFor(cells, 2L * groupSize, (b, e) -> MinibatchStddev.secondOrderStats(b, e,
                 x.data(), mean.data(), dxBar.data(), dot.data(), bMean.data(), s.features, groupSize));
@@ -332,7 +348,7 @@ public final class CpuDevice implements Device {
 
     /** Dimensions of a minibatch-stddev launch, checked against its statistics buffers. */
     private record MbstdShape(int groups, int channels, int plane, int features) {
-        static MbstdShape of(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor stat) {
+        static MbstdShape of(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor stat, String statName) {
             x.requireRank("minibatch stddev input", 4);
             if (groupSize < 1 || x.dim(0) % groupSize != 0) {
                 throw new IllegalArgumentException(
@@ -343,7 +359,7 @@ public final class CpuDevice implements Device {
             int features = x.dim(1) * plane;
             mean.requireShape("minibatch stddev mean", groups, features);
             std.requireShape("minibatch stddev std", groups, features);
-            stat.requireShape("minibatch stddev statistic", groups);
+            stat.requireShape(statName, groups);
             return new MbstdShape(groups, x.dim(1), plane, features);
         }
     }

@@ -95,8 +95,8 @@ public final class Resample {
                                           float[] taps, int tapCount, int tapOffset) {
         int outW = inW / factor;
         int outH = inH / factor;
-        // An input pixel is covered by outputs o with 0 <= i - (o*f + off) < tapCount.
-        int reach = (tapCount + factor - 1) / factor;
+        // An input pixel is covered by outputs o with 0 <= i - (o*f + off) < tapCount: at most (tapCount-1)/f + 1.
+        int reach = (tapCount - 1) / factor;
         for (int i = begin; i < end; i++) {
             int ix = i % inW;
             int iy = (i / inW) % inH;
