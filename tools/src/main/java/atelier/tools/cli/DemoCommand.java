@@ -34,7 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--resolution", defaultValue = "16",
+    @Option(names = "--resolution", defaultValue = "8",
             description = "Final resolution, a power of two from 4 to 64 (default: ${DEFAULT-VALUE}).")
     int resolution;
 
@@ -47,6 +47,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "8", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--ema-half-life", defaultValue = "500",
+            description = "Images over which the sampled moving-average generator forgets half its past "
+                    + "(default: ${DEFAULT-VALUE}; PGAN's 0.999 at batch 16 is about 11000).")
+    double emaHalfLife;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -64,17 +69,18 @@ public final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--resolution must be a power of two from 4 to 64, got " + resolution);
         }
-        for (long v : new long[] {imagesPerPhase, channels, batch, sampleEvery}) {
+        for (double v : new double[] {imagesPerPhase, channels, batch, sampleEvery, emaHalfLife}) {
             if (v < 1) {
                 throw new ParameterException(spec.commandLine(),
-                        "--images-per-phase, --channels, --batch and --sample-every must be >= 1");
+                        "--images-per-phase, --channels, --batch, --sample-every and --ema-half-life must be >= 1");
             }
         }
         PrintWriter log = spec.commandLine().getOut();
         Files.createDirectories(out);
         PganShape shape = new PganShape(channels, resolution, channels, Math.max(1, channels / 2), 3);
         ProgressiveTrainer.Config config = new ProgressiveTrainer.Config(shape,
-                new Schedule(imagesPerPhase, new int[] {batch}), Adam.Config.PGAN, WganGp.Config.PGAN, 0.999f, seed);
+                new Schedule(imagesPerPhase, new int[] {batch}), Adam.Config.PGAN, WganGp.Config.PGAN,
+                (float) Math.pow(0.5, batch / emaHalfLife), seed);
         try (CpuDevice cpu = new CpuDevice()) {
             SyntheticArt data = new SyntheticArt(cpu, 1024, resolution, seed);
             ProgressiveTrainer trainer = new ProgressiveTrainer(cpu, config, data);
