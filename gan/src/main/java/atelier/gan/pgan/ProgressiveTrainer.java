@@ -38,7 +38,7 @@ public final class ProgressiveTrainer {
     private final Generator average;
     private final Discriminator discriminator;
     private final WganGp losses;
-    private final Rng rng;
+    private Rng rng;
     private Adam generatorAdam;
     private Adam discriminatorAdam;
     private long shown;
@@ -168,5 +168,32 @@ public final class ProgressiveTrainer {
 
     public Config config() {
         return config;
+    }
+
+    /** The optimizers of the current level: generator first, then discriminator. */
+    Adam[] optimizers() {
+        return new Adam[] {generatorAdam, discriminatorAdam};
+    }
+
+    /** The random generator that draws batches, latents and penalty mixes (saved so a resume continues it). */
+    Rng rng() {
+        return rng;
+    }
+
+    /**
+     * Puts the trainer where a saved run stood: grows the networks to the saved level (the same sequence of
+     * growths as the run, so later levels start from the same fresh weights), then sets images shown and the RNG.
+     * The caller then loads the saved weights and optimizer moments.
+     */
+    void restorePosition(int level, long imagesShown, long rngState) {
+        if (level >= config.shape().levels()) {
+            throw new IllegalArgumentException("saved level " + level + " (" + PganShape.resolution(level)
+                    + " px) is above this model's maximum resolution " + config.shape().maxResolution());
+        }
+        while (generator.level() < level) {
+            grow();
+        }
+        shown = imagesShown;
+        rng = new Rng(rngState);
     }
 }

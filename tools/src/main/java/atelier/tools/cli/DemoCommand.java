@@ -1,15 +1,14 @@
 package atelier.tools.cli;
 
-import atelier.core.Rng;
-import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
 import atelier.gan.pgan.PganShape;
 import atelier.gan.pgan.ProgressiveTrainer;
 import atelier.gan.pgan.Schedule;
 import atelier.gan.pgan.WganGp;
 import atelier.nn.optim.Adam;
+import atelier.gan.train.RunFolder;
 import atelier.tools.data.SyntheticArt;
-import atelier.tools.image.ImageFiles;
+import atelier.tools.train.PganRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,10 +17,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -76,44 +72,26 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         PrintWriter log = spec.commandLine().getOut();
-        Files.createDirectories(out);
         PganShape shape = new PganShape(channels, resolution, channels, Math.max(1, channels / 2), 3);
         ProgressiveTrainer.Config config = new ProgressiveTrainer.Config(shape,
                 new Schedule(imagesPerPhase, new int[] {batch}), Adam.Config.PGAN, WganGp.Config.PGAN,
                 (float) Math.pow(0.5, batch / emaHalfLife), seed);
-        try (CpuDevice cpu = new CpuDevice()) {
+        RunFolder folder = new RunFolder(out);
+        if (folder.hasCheckpoints()) {
+            log.printf("replacing the previous demo run in %s%n", out);
+            folder.keepNewest(0);
+        }
+        try (CpuDevice cpu = new CpuDevice(); StopRequest stop = new StopRequest()) {
             SyntheticArt data = new SyntheticArt(cpu, 1024, resolution, seed);
             ProgressiveTrainer trainer = new ProgressiveTrainer(cpu, config, data);
-            ImageFiles.writePng(ImageFiles.grid(data.batch(resolution, 32, new Rng(seed)), 8), out.resolve("real.png"));
-            Tensor fixedLatents = new Rng(seed + 1).gaussian(32, shape.latent());
-            long total = config.schedule().end(shape.levels() - 1);
             log.printf("atelier demo: %d synthetic images, 4 -> %d px, %d images per phase, %s%n",
                     data.count(), resolution, imagesPerPhase, cpu.name());
-            Path losses = out.resolve("losses.csv");
-            Files.writeString(losses, "images,level,alpha,wasserstein,penalty,drift,generator\n", StandardCharsets.UTF_8);
-            Progress progress = new Progress(log, "img", total);
-            long nextSample = sampleEvery;
-            while (!trainer.finished()) {
-                ProgressiveTrainer.Step s = trainer.step();
-                WganGp.DiscriminatorLoss d = s.discriminator();
-                Files.writeString(losses, String.format(Locale.ROOT, "%d,%d,%.4f,%.6g,%.6g,%.6g,%.6g%n",
-                        s.imagesShown(), s.level(), s.alpha(), d.wassersteinDistance(), d.penalty(), d.drift(),
-                        s.generatorLoss()), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-                progress.update(s.imagesShown(), String.format(Locale.ROOT, "%dpx a=%.2f W=%.3f GP=%.3f",
-                        PganShape.resolution(s.level()), s.alpha(), d.wassersteinDistance(), d.penalty()));
-                if (s.imagesShown() >= nextSample || trainer.finished()) {
-                    nextSample += sampleEvery;
-                    writeSamples(trainer, fixedLatents, out.resolve("samples.png"));
-                }
-            }
-            log.printf("trained %d images in %s%n", trainer.imagesShown(), progress.elapsed());
-            log.printf("samples: %s (real images for comparison: %s)%nlosses:  %s%n",
-                    out.resolve("samples.png"), out.resolve("real.png"), losses);
+            Path last = new PganRun(folder, trainer, data, new PganRun.Settings(Long.MAX_VALUE, 1, sampleEvery, 32),
+                    log).run(stop);
+            log.printf("samples:    %s (real images for comparison: %s)%nlosses:     %s, %s%ncheckpoint: %s%n",
+                    folder.file("samples.png"), folder.file("real.png"), folder.file("losses.csv"),
+                    folder.file("losses.png"), last);
         }
         return 0;
-    }
-
-    private static void writeSamples(ProgressiveTrainer trainer, Tensor latents, Path file) throws IOException {
-        ImageFiles.writePng(ImageFiles.grid(trainer.averageGenerator().forward(latents), 8), file);
     }
 }

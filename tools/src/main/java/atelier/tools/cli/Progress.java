@@ -13,13 +13,20 @@ public final class Progress {
     private final PrintWriter out;
     private final String unit;
     private final long total;
+    private final long startDone;
     private final long startNanos = System.nanoTime();
     private final boolean redraw = System.console() != null;
     private long lastPrint;
 
     public Progress(PrintWriter out, String unit, long total) {
+        this(out, unit, 0, total);
+    }
+
+    /** Progress that starts at {@code startDone} (a resumed job): rate and ETA count only what this run does. */
+    public Progress(PrintWriter out, String unit, long startDone, long total) {
         this.out = out;
         this.unit = unit;
+        this.startDone = startDone;
         this.total = total;
     }
 
@@ -32,7 +39,7 @@ public final class Progress {
         }
         lastPrint = now;
         double seconds = (now - startNanos) / 1e9;
-        double rate = done / Math.max(seconds, 1e-9);
+        double rate = (done - startDone) / Math.max(seconds, 1e-9);
         String eta = rate > 0 ? duration((total - done) / rate) : "?";
         int width = 24;
         int filled = (int) (width * Math.min(1.0, (double) done / total));

@@ -1,0 +1,266 @@
+package atelier.gan.pgan;
+
+import atelier.core.Tensor;
+import atelier.core.device.Device;
+import atelier.nn.Parameter;
+import atelier.nn.io.Checkpoint;
+import atelier.nn.io.CheckpointException;
+import atelier.nn.optim.Adam;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A PGAN training checkpoint: everything {@link ProgressiveTrainer} needs to continue bit for bit. Tensors: the
+ * generator and discriminator parameters under their own names ("g.level3.conv0.weight", "d.level0.score.bias"),
+ * the moving-average generator under "ema." + name, and both Adam states under name + ".adam_m" / ".adam_v".
+ * The atelier JSON block: kind, the run's {@link ProgressiveTrainer.Config}, images shown, network level, alpha
+ * (for people; it is derived from images shown), the RNG state and both Adam step counts.
+ */
+public final class PganCheckpoint {
+    /** The "kind" in the JSON block; other kinds (e.g. an upscaler's) are refused with a clear message. */
+    public static final String KIND = "pgan";
+    private static final String EMA_PREFIX = "ema.";
+
+    private PganCheckpoint() {
+    }
+
+    /** Writes the trainer's whole state atomically. */
+    public static void save(ProgressiveTrainer trainer, Path file) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Parameter p : trainer.generator().parameters()) {
+            tensors.put(p.name(), p.value());
+        }
+        for (Parameter p : trainer.averageGenerator().parameters()) {
+            tensors.put(EMA_PREFIX + p.name(), p.value());
+        }
+        for (Parameter p : trainer.discriminator().parameters()) {
+            tensors.put(p.name(), p.value());
+        }
+        Adam[] adams = trainer.optimizers();
+        tensors.putAll(adams[0].state());
+        tensors.putAll(adams[1].state());
+
+        JsonObject info = new JsonObject();
+        info.addProperty("kind", KIND);
+        info.add("config", configToJson(trainer.config()));
+        info.addProperty("images_shown", trainer.imagesShown());
+        info.addProperty("level", trainer.generator().level());
+        info.addProperty("resolution", trainer.generator().resolution());
+        info.addProperty("alpha", trainer.generator().alpha());
+        info.addProperty("rng_state", Long.toHexString(trainer.rng().state()));
+        info.addProperty("adam_g_steps", adams[0].stepCount());
+        info.addProperty("adam_d_steps", adams[1].stepCount());
+        Checkpoint.save(file, tensors, info);
+    }
+
+    /** Reads a checkpoint and checks it is a PGAN training checkpoint. */
+    public static Checkpoint load(Path file) throws IOException {
+        Checkpoint checkpoint = Checkpoint.load(file);
+        JsonElement kind = checkpoint.info().get("kind");
+        if (kind == null || !kind.isJsonPrimitive() || !KIND.equals(kind.getAsString())) {
+            throw new CheckpointException("file " + file + " is not a PGAN checkpoint (kind "
+                    + (kind == null ? "missing" : kind) + ")");
+        }
+        return checkpoint;
+    }
+
+    /** The run's configuration as saved. */
+    public static ProgressiveTrainer.Config config(Checkpoint checkpoint) throws CheckpointException {
+        return configFromJson(new Fields(checkpoint.file(), object(checkpoint.file(), checkpoint.info(), "config")));
+    }
+
+    /** Continues a saved run exactly where it stopped, with its saved configuration. */
+    public static ProgressiveTrainer resume(Device device, Checkpoint checkpoint, RealImages data)
+            throws CheckpointException {
+        return restore(device, checkpoint, data, config(checkpoint));
+    }
+
+    /**
+     * Continues a saved run under a new configuration that may raise the maximum resolution and change the
+     * schedule (batch sizes, images per phase); the architecture below the saved level must be the same. This is
+     * how a trained 2048 model is grown to 4096: the schedule goes on into the new levels, each faded in.
+     */
+    public static ProgressiveTrainer restore(Device device, Checkpoint checkpoint, RealImages data,
+                                             ProgressiveTrainer.Config config) throws CheckpointException {
+        Path file = checkpoint.file();
+        PganShape saved = config(checkpoint).shape();
+        PganShape wanted = config.shape();
+        if (saved.latent() != wanted.latent() || saved.maxChannels() != wanted.maxChannels()
+                || saved.minChannels() != wanted.minChannels() || saved.imageChannels() != wanted.imageChannels()) {
+            throw new CheckpointException("file " + file + " holds a network of another shape (" + saved
+                    + ") than the one asked for (" + wanted + ")");
+        }
+        Fields info = new Fields(file, checkpoint.info());
+        int level = info.integer("level");
+        if (level >= wanted.levels()) {
+            throw new CheckpointException("file " + file + " is at " + PganShape.resolution(level)
+                    + " px, above the maximum resolution asked for (" + wanted.maxResolution() + ")");
+        }
+        ProgressiveTrainer trainer = new ProgressiveTrainer(device, config, data);
+        trainer.restorePosition(level, info.longValue("images_shown"), Long.parseUnsignedLong(info.string("rng_state"), 16));
+        loadParameters(device, checkpoint, "", trainer.generator().parameters());
+        loadParameters(device, checkpoint, EMA_PREFIX, trainer.averageGenerator().parameters());
+        loadParameters(device, checkpoint, "", trainer.discriminator().parameters());
+        Adam[] adams = trainer.optimizers();
+        try {
+            adams[0].load(checkpoint.tensors(), info.longValue("adam_g_steps"));
+            adams[1].load(checkpoint.tensors(), info.longValue("adam_d_steps"));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("file " + file + ": " + e.getMessage());
+        }
+        return trainer;
+    }
+
+    /** The moving-average generator of a checkpoint, at the checkpoint's level and alpha: the one to sample. */
+    public static Generator averageGenerator(Device device, Checkpoint checkpoint) throws CheckpointException {
+        ProgressiveTrainer.Config config = config(checkpoint);
+        Fields info = new Fields(checkpoint.file(), checkpoint.info());
+        Generator g = new Generator(device, config.shape(), new Random(config.seed()));
+        int level = info.integer("level");
+        if (level >= config.shape().levels()) {
+            throw new CheckpointException("file " + checkpoint.file() + " has level " + level
+                    + " beyond its own maximum resolution " + config.shape().maxResolution());
+        }
+        while (g.level() < level) {
+            g.grow();
+        }
+        g.setAlpha((float) info.number("alpha"));
+        loadParameters(device, checkpoint, EMA_PREFIX, g.parameters());
+        return g;
+    }
+
+    private static void loadParameters(Device device, Checkpoint checkpoint, String prefix, List<Parameter> params)
+            throws CheckpointException {
+        for (Parameter p : params) {
+            Tensor saved = checkpoint.tensor(prefix + p.name());
+            if (!saved.sameShape(p.value())) {
+                throw new CheckpointException("file " + checkpoint.file() + ": tensor '" + prefix + p.name()
+                        + "' is " + saved + ", the network expects " + p.value());
+            }
+            device.copy(saved, p.value());
+        }
+    }
+
+    static JsonObject configToJson(ProgressiveTrainer.Config c) {
+        JsonObject shape = new JsonObject();
+        shape.addProperty("latent", c.shape().latent());
+        shape.addProperty("max_resolution", c.shape().maxResolution());
+        shape.addProperty("max_channels", c.shape().maxChannels());
+        shape.addProperty("min_channels", c.shape().minChannels());
+        shape.addProperty("image_channels", c.shape().imageChannels());
+        JsonObject schedule = new JsonObject();
+        schedule.addProperty("images_per_phase", c.schedule().imagesPerPhase());
+        JsonArray batches = new JsonArray();
+        for (int b : c.schedule().batchPerLevel()) {
+            batches.add(b);
+        }
+        schedule.add("batch_per_level", batches);
+        JsonObject adam = new JsonObject();
+        adam.addProperty("lr", c.adam().lr());
+        adam.addProperty("beta1", c.adam().beta1());
+        adam.addProperty("beta2", c.adam().beta2());
+        adam.addProperty("eps", c.adam().eps());
+        JsonObject loss = new JsonObject();
+        loss.addProperty("lambda", c.loss().lambda());
+        loss.addProperty("drift", c.loss().drift());
+        JsonObject json = new JsonObject();
+        json.add("shape", shape);
+        json.add("schedule", schedule);
+        json.add("adam", adam);
+        json.add("loss", loss);
+        json.addProperty("ema_beta", c.emaBeta());
+        json.addProperty("seed", Long.toString(c.seed()));
+        return json;
+    }
+
+    static ProgressiveTrainer.Config configFromJson(Fields json) throws CheckpointException {
+        Fields shape = json.object("shape");
+        Fields schedule = json.object("schedule");
+        Fields adam = json.object("adam");
+        Fields loss = json.object("loss");
+        try {
+            return new ProgressiveTrainer.Config(
+                    new PganShape(shape.integer("latent"), shape.integer("max_resolution"),
+                            shape.integer("max_channels"), shape.integer("min_channels"),
+                            shape.integer("image_channels")),
+                    new Schedule(schedule.longValue("images_per_phase"), schedule.integers("batch_per_level")),
+                    new Adam.Config(adam.number("lr"), adam.number("beta1"), adam.number("beta2"), adam.number("eps")),
+                    new WganGp.Config((float) loss.number("lambda"), (float) loss.number("drift")),
+                    (float) json.number("ema_beta"), Long.parseLong(json.string("seed")));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("file " + json.file + " has an invalid configuration: " + e.getMessage());
+        }
+    }
+
+    private static JsonObject object(Path file, JsonObject parent, String name) throws CheckpointException {
+        JsonElement e = parent.get(name);
+        if (e == null || !e.isJsonObject()) {
+            throw new CheckpointException("file " + file + ": atelier metadata lacks the object '" + name + "'");
+        }
+        return e.getAsJsonObject();
+    }
+
+    /** Typed, required fields of a JSON object; a missing or mistyped one is an error naming the file. */
+    private record Fields(Path file, JsonObject json) {
+        Fields object(String name) throws CheckpointException {
+            return new Fields(file, PganCheckpoint.object(file, json, name));
+        }
+
+        private JsonElement primitive(String name) throws CheckpointException {
+            JsonElement e = json.get(name);
+            if (e == null || !e.isJsonPrimitive()) {
+                throw new CheckpointException("file " + file + ": atelier metadata lacks the field '" + name + "'");
+            }
+            return e;
+        }
+
+        double number(String name) throws CheckpointException {
+            try {
+                return primitive(name).getAsDouble();
+            } catch (NumberFormatException e) {
+                throw new CheckpointException("file " + file + ": field '" + name + "' is not a number");
+            }
+        }
+
+        long longValue(String name) throws CheckpointException {
+            try {
+                return primitive(name).getAsLong();
+            } catch (NumberFormatException e) {
+                throw new CheckpointException("file " + file + ": field '" + name + "' is not an integer");
+            }
+        }
+
+        int integer(String name) throws CheckpointException {
+            return Math.toIntExact(longValue(name));
+        }
+
+        String string(String name) throws CheckpointException {
+            return primitive(name).getAsString();
+        }
+
+        int[] integers(String name) throws CheckpointException {
+            JsonElement e = json.get(name);
+            if (e == null || !e.isJsonArray()) {
+                throw new CheckpointException("file " + file + ": atelier metadata lacks the list '" + name + "'");
+            }
+            JsonArray array = e.getAsJsonArray();
+            int[] values = new int[array.size()];
+            try {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = array.get(i).getAsInt();
+                }
+            } catch (NumberFormatException | IllegalStateException | UnsupportedOperationException ex) {
+                throw new CheckpointException("file " + file + ": list '" + name + "' holds a non-integer");
+            }
+            return values;
+        }
+    }
+}

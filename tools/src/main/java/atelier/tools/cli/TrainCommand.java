@@ -1,0 +1,209 @@
+package atelier.tools.cli;
+
+import atelier.core.device.CpuDevice;
+import atelier.gan.pgan.PganCheckpoint;
+import atelier.gan.pgan.PganShape;
+import atelier.gan.pgan.ProgressiveTrainer;
+import atelier.gan.pgan.RealImages;
+import atelier.gan.pgan.Schedule;
+import atelier.gan.pgan.WganGp;
+import atelier.gan.train.RunFolder;
+import atelier.nn.io.Checkpoint;
+import atelier.nn.optim.Adam;
+import atelier.tools.data.DataSource;
+import atelier.tools.train.PganRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code atelier train}: progressive GAN training on a prepared dataset, as in the paper: 4x4 growing to the
+ * maximum resolution, each level faded in, WGAN-GP + drift, Adam restarted per level, moving average of G.
+ * A new run, a resumed one ({@code --resume}) or a finished model grown further ({@code --grow-from}).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a progressive GAN on a dataset made by 'atelier prepare'.",
+            "Ctrl-C or SIGTERM writes a checkpoint before exiting; --resume continues bit for bit."})
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "DATASET",
+            description = "A dataset folder from 'atelier prepare', or 'synthetic' for the built-in synthetic art.")
+    String data;
+
+    @Option(names = "--out", paramLabel = "RUN", description = "Run folder (new run, or the one to --resume).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
+    boolean resume;
+
+    @Option(names = "--grow-from", paramLabel = "CHECKPOINT",
+            description = "Start from a trained checkpoint and grow it to --max-resolution (e.g. 2048 -> 4096), "
+                    + "with the schedule given here.")
+    Path growFrom;
+
+    @Option(names = "--max-resolution", description = "Final resolution, a power of two 4..4096 "
+            + "(default: the dataset's).")
+    Integer maxResolution;
+
+    @Option(names = "--images-per-phase", defaultValue = "800000",
+            description = "Images per fade-in and per stabilization phase (default: ${DEFAULT-VALUE}, the paper's).")
+    long imagesPerPhase;
+
+    @Option(names = "--batch", split = ",", paramLabel = "N",
+            description = "Batch size per level from 4 px up; the last repeats (default: 16,16,16,16,16,16,14,6,3,2,1).")
+    int[] batch;
+
+    @Option(names = "--latent", defaultValue = "512", description = "Latent size (default: ${DEFAULT-VALUE}).")
+    int latent;
+
+    @Option(names = "--max-channels", defaultValue = "512",
+            description = "Feature channels up to 32 px (default: ${DEFAULT-VALUE}).")
+    int maxChannels;
+
+    @Option(names = "--min-channels", defaultValue = "16",
+            description = "Floor of the halving channel schedule, used at 1024+ px (default: ${DEFAULT-VALUE}).")
+    int minChannels;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--ema", defaultValue = "0.999",
+            description = "Decay of the moving average of G per step (default: ${DEFAULT-VALUE}).")
+    float ema;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--checkpoint-every", defaultValue = "256000", paramLabel = "IMAGES",
+            description = "Checkpoint every N images (default: ${DEFAULT-VALUE}, 16k steps of 16).")
+    long checkpointEvery;
+
+    @Option(names = "--keep", defaultValue = "3", description = "Checkpoints kept (default: ${DEFAULT-VALUE}).")
+    int keep;
+
+    @Option(names = "--sample-every", defaultValue = "16000", paramLabel = "IMAGES",
+            description = "Sample grid and loss plot every N images (default: ${DEFAULT-VALUE}).")
+    long sampleEvery;
+
+    @Option(names = "--samples", defaultValue = "32", description = "Images in the sample grid (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--threads", description = "CPU threads (default: all cores).")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter log = spec.commandLine().getOut();
+        validate();
+        RunFolder folder = new RunFolder(out);
+        PganRun.Settings settings = new PganRun.Settings(checkpointEvery, keep, sampleEvery, samples);
+        try (CpuDevice cpu = threads == null ? new CpuDevice() : new CpuDevice(threads);
+             StopRequest stop = new StopRequest()) {
+            ProgressiveTrainer trainer;
+            RealImages images;
+            if (resume) {
+                Checkpoint checkpoint = folder.loadNewest(PganCheckpoint::load, log::println);
+                ProgressiveTrainer.Config saved = PganCheckpoint.config(checkpoint);
+                images = DataSource.open(cpu, data, saved.shape().maxResolution(), saved.seed());
+                trainer = PganCheckpoint.resume(cpu, checkpoint, images);
+                log.printf("resuming %s at %d images (%d px)%n", checkpoint.file(), trainer.imagesShown(),
+                        trainer.generator().resolution());
+            } else if (growFrom != null) {
+                Checkpoint checkpoint = PganCheckpoint.load(growFrom);
+                ProgressiveTrainer.Config saved = PganCheckpoint.config(checkpoint);
+                int target = maxResolution == null ? saved.shape().maxResolution() : maxResolution;
+                images = DataSource.open(cpu, data, target, saved.seed());
+                ProgressiveTrainer.Config config = new ProgressiveTrainer.Config(
+                        new PganShape(saved.shape().latent(), target, saved.shape().maxChannels(),
+                                saved.shape().minChannels(), saved.shape().imageChannels()),
+                        schedule(), saved.adam(), saved.loss(), saved.emaBeta(), saved.seed());
+                trainer = PganCheckpoint.restore(cpu, checkpoint, images, config);
+                log.printf("growing %s (%d px, %d images) to %d px%n", growFrom, trainer.generator().resolution(),
+                        trainer.imagesShown(), target);
+            } else {
+                if (folder.hasCheckpoints()) {
+                    throw new ParameterException(spec.commandLine(), "--out " + out + " already holds a run; "
+                            + "add --resume to continue it, or choose another folder");
+                }
+                images = DataSource.open(cpu, data, maxResolution, seed);
+                int target = maxResolution == null ? images.resolution() : maxResolution;
+                ProgressiveTrainer.Config config = new ProgressiveTrainer.Config(
+                        new PganShape(latent, target, maxChannels, minChannels, 3), schedule(),
+                        new Adam.Config(lr, Adam.Config.PGAN.beta1(), Adam.Config.PGAN.beta2(), Adam.Config.PGAN.eps()),
+                        WganGp.Config.PGAN, ema, seed);
+                trainer = new ProgressiveTrainer(cpu, config, images);
+            }
+            log.printf("training 4 -> %d px on %s, %s; run folder %s%n", trainer.config().shape().maxResolution(),
+                    data, cpu.name(), out);
+            Path last = new PganRun(folder, trainer, images, settings, log).run(stop);
+            log.printf("checkpoint: %s%nsamples:    %s%nlosses:     %s, %s%n", last, folder.file("samples.png"),
+                    folder.file("losses.csv"), folder.file("losses.png"));
+        }
+        return 0;
+    }
+
+    private Schedule schedule() {
+        return new Schedule(imagesPerPhase, batch == null ? Schedule.paper().batchPerLevel() : batch);
+    }
+
+    private void validate() {
+        if (out == null) {
+            throw new ParameterException(spec.commandLine(), "--out RUN is required (the run folder)");
+        }
+        if (resume && growFrom != null) {
+            throw new ParameterException(spec.commandLine(), "--resume and --grow-from exclude each other");
+        }
+        if (resume) {
+            for (String fixed : List.of("--max-resolution", "--images-per-phase", "--batch", "--latent",
+                    "--max-channels", "--min-channels", "--lr", "--ema", "--seed")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
+                    throw new ParameterException(spec.commandLine(), fixed + " cannot change on --resume (the run's "
+                            + "saved settings continue); use --grow-from CHECKPOINT to continue with new settings");
+                }
+            }
+        }
+        if (maxResolution != null && (maxResolution < 4 || maxResolution > 4096 || Integer.bitCount(maxResolution) != 1)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--max-resolution must be a power of two from 4 to 4096, got " + maxResolution);
+        }
+        requirePositive("--images-per-phase", imagesPerPhase);
+        requirePositive("--latent", latent);
+        requirePositive("--max-channels", maxChannels);
+        requirePositive("--min-channels", minChannels);
+        requirePositive("--checkpoint-every", checkpointEvery);
+        requirePositive("--keep", keep);
+        requirePositive("--sample-every", sampleEvery);
+        requirePositive("--samples", samples);
+        if (minChannels > maxChannels) {
+            throw new ParameterException(spec.commandLine(), "--min-channels " + minChannels
+                    + " is above --max-channels " + maxChannels);
+        }
+        if (batch != null) {
+            for (int b : batch) {
+                requirePositive("--batch", b);
+            }
+        }
+        if (!(lr > 0) || !(ema >= 0 && ema < 1)) {
+            throw new ParameterException(spec.commandLine(), "--lr must be > 0 and --ema in [0, 1)");
+        }
+        if (threads != null && threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
+        }
+    }
+
+    private void requirePositive(String option, long value) {
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be >= 1, got " + value);
+        }
+    }
+}
