@@ -72,10 +72,7 @@ public final class ProgressiveTrainer {
         while (generator.level() < level) {
             grow();
         }
-        float alpha = config.schedule().alpha(shown, level);
-        generator.setAlpha(alpha);
-        average.setAlpha(alpha);
-        discriminator.setAlpha(alpha);
+        float alpha = setAlpha(level);
         int n = config.schedule().batch(level);
         int latent = config.shape().latent();
 
@@ -93,6 +90,15 @@ public final class ProgressiveTrainer {
 
         shown += n;
         return new Step(level, alpha, shown, dLoss, gLoss.loss());
+    }
+
+    /** Sets the fade-in of all three networks from the images shown, and returns it. */
+    private float setAlpha(int level) {
+        float alpha = config.schedule().alpha(shown, level);
+        generator.setAlpha(alpha);
+        average.setAlpha(alpha);
+        discriminator.setAlpha(alpha);
+        return alpha;
     }
 
     /** Real images blended like the networks while a level fades in: lerp(up(down(x)), x, alpha). */
@@ -194,6 +200,7 @@ public final class ProgressiveTrainer {
             grow();
         }
         shown = imagesShown;
+        setAlpha(level);
         rng = new Rng(rngState);
     }
 }

@@ -97,6 +97,7 @@ class PganCheckpointTest {
         PganCheckpoint.save(first, file);
         ProgressiveTrainer second = PganCheckpoint.resume(CPU, PganCheckpoint.load(file), data);
         assertEquals(first.imagesShown(), second.imagesShown());
+        assertEquals(first.averageGenerator().alpha(), second.averageGenerator().alpha(), "fade-in restored");
         for (int i = 0; i < 6; i++) {
             second.step();
         }
