@@ -2,7 +2,6 @@ package atelier.tests;
 
 import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,21 +16,12 @@ import static atelier.tests.Fixtures.assertClose;
  * / hue, torch.flip + torch.rot90 and grid_sample with reflection padding, from tests/python/make_augment_fixture.py.
  */
 class AugmentReferenceTest {
-    private static final Map<String, Tensor> REF = Fixtures.load("augment.safetensors");
-    private static final CpuDevice CPU = new CpuDevice(2);
+    private static final String FILE = "augment.safetensors";
+    private static final Map<String, Tensor> REF = Fixtures.load(FILE);
     private static final double TOL = 2e-6;
 
-    @AfterAll
-    static void close() {
-        CPU.close();
-    }
-
     private static Tensor ref(String name) {
-        Tensor t = REF.get(name);
-        if (t == null) {
-            throw new IllegalStateException("augment.safetensors has no " + name);
-        }
-        return t;
+        return Fixtures.tensor(FILE, REF, name);
     }
 
     private static Tensor filled(int n, float value) {
@@ -48,8 +38,10 @@ class AugmentReferenceTest {
         int n = x.dim(0);
         Tensor p = ref(op + ".p");
         Tensor y = x.zerosLike();
-        CPU.colorJitter(x, op.equals("brightness") ? p : filled(n, 1f), op.equals("contrast") ? p : filled(n, 1f),
-                op.equals("saturation") ? p : filled(n, 1f), op.equals("hue") ? p : filled(n, 0f), y);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            cpu.colorJitter(x, op.equals("brightness") ? p : filled(n, 1f), op.equals("contrast") ? p : filled(n, 1f),
+                    op.equals("saturation") ? p : filled(n, 1f), op.equals("hue") ? p : filled(n, 0f), y);
+        }
         assertClose(op, ref(op + ".y"), y, TOL);
     }
 
@@ -57,7 +49,9 @@ class AugmentReferenceTest {
     void colourJitterAppliesBrightnessContrastSaturationThenHueLikeTorchvision() {
         Tensor x = ref("jitter.x");
         Tensor y = x.zerosLike();
-        CPU.colorJitter(x, ref("jitter.b"), ref("jitter.c"), ref("jitter.s"), ref("jitter.h"), y);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            cpu.colorJitter(x, ref("jitter.b"), ref("jitter.c"), ref("jitter.s"), ref("jitter.h"), y);
+        }
         assertClose("jitter", ref("jitter.y"), y, TOL);
     }
 
@@ -66,7 +60,9 @@ class AugmentReferenceTest {
     void flipsAndQuarterTurnsMatchTorchFlipAndRot90Exactly(String c) {
         Tensor x = ref(c + ".x");
         Tensor y = x.zerosLike();
-        CPU.flipRotate90(x, ref(c + ".k"), ref(c + ".h"), ref(c + ".v"), y);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            cpu.flipRotate90(x, ref(c + ".k"), ref(c + ".h"), ref(c + ".v"), y);
+        }
         assertClose(c, ref(c + ".y"), y, 0);
     }
 
@@ -75,7 +71,9 @@ class AugmentReferenceTest {
     void rotationMatchesGridSampleWithReflectionPadding(String c) {
         Tensor x = ref(c + ".x");
         Tensor y = x.zerosLike();
-        CPU.rotate(x, ref(c + ".angle"), y);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            cpu.rotate(x, ref(c + ".angle"), y);
+        }
         assertClose(c, ref(c + ".y"), y, TOL);
     }
 }

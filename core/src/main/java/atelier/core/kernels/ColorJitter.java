@@ -31,9 +31,8 @@ public final class ColorJitter {
      */
     public static void brightness(int begin, int end, float[] x, float[] factor, float[] y, int plane) {
         for (int i = begin; i < end; i++) {
-            int n = i / plane;
-            int r = n * 3 * plane + i % plane;
-            float f = factor[n];
+            int r = redIndex(i, plane);
+            float f = factor[i / plane];
             for (int c = 0; c < 3; c++) {
                 int at = r + c * plane;
                 y[at] = blend(x[at], BLACK, f);
@@ -69,10 +68,9 @@ public final class ColorJitter {
     public static void contrast(int begin, int end, float[] x, float[] factor, float[] meanGrey, float[] y,
                                 int plane) {
         for (int i = begin; i < end; i++) {
-            int n = i / plane;
-            int r = n * 3 * plane + i % plane;
-            float f = factor[n];
-            float m = meanGrey[n];
+            int r = redIndex(i, plane);
+            float f = factor[i / plane];
+            float m = meanGrey[i / plane];
             for (int c = 0; c < 3; c++) {
                 int at = r + c * plane;
                 y[at] = blend(x[at], m, f);
@@ -86,18 +84,13 @@ public final class ColorJitter {
      */
     public static void saturation(int begin, int end, float[] x, float[] factor, float[] y, int plane) {
         for (int i = begin; i < end; i++) {
-            int n = i / plane;
-            int r = n * 3 * plane + i % plane;
-            int g = r + plane;
-            int b = g + plane;
-            float f = factor[n];
-            float red = x[r];
-            float green = x[g];
-            float blue = x[b];
-            float grey = grey(red, green, blue);
-            y[r] = blend(red, grey, f);
-            y[g] = blend(green, grey, f);
-            y[b] = blend(blue, grey, f);
+            int r = redIndex(i, plane);
+            float grey = grey(x[r], x[r + plane], x[r + 2 * plane]);
+            float f = factor[i / plane];
+            for (int c = 0; c < 3; c++) {
+                int at = r + c * plane;
+                y[at] = blend(x[at], grey, f);
+            }
         }
     }
 
@@ -116,7 +109,7 @@ public final class ColorJitter {
     public static void hue(int begin, int end, float[] x, float[] shift, float[] y, int plane) {
         for (int i = begin; i < end; i++) {
             int n = i / plane;
-            int r = n * 3 * plane + i % plane;
+            int r = redIndex(i, plane);
             int g = r + plane;
             int b = g + plane;
             float red = x[r];
@@ -151,6 +144,11 @@ public final class ColorJitter {
             y[g] = k == 1 || k == 2 ? max : k == 0 ? rise : k == 3 ? fall : min;
             y[b] = k == 3 || k == 4 ? max : k == 2 ? rise : k == 5 ? fall : min;
         }
+    }
+
+    /** Index of pixel i's red value in [N, 3, plane]; green and blue follow at + plane and + 2 plane. */
+    static int redIndex(int pixel, int plane) {
+        return (pixel / plane) * 3 * plane + pixel % plane;
     }
 
     /** clamp(f v + (1 - f) t, -1, 1): torchvision's _blend in [-1, 1]; f = 1 returns v exactly. */
