@@ -498,9 +498,15 @@ public final class CpuDevice implements Device {
     @Override
     public void rotate(Tensor x, Tensor angle, Tensor y) {
         int batch = requireWarp("rotate", x, y);
-        angle.requireShape("rotation angles", batch);
-        parallelFor(y.numel(), 16, (b, e) -> Warp.rotate(b, e, x.data(), angle.data(), y.data(), x.dim(1),
-                x.dim(2), x.dim(3)));
+        float[] angles = angle.requireShape("rotation angles", batch).data();
+        float[] cos = new float[batch];
+        float[] sin = new float[batch];
+        for (int n = 0; n < batch; n++) {
+            cos[n] = (float) Math.cos(angles[n]);
+            sin[n] = (float) Math.sin(angles[n]);
+        }
+        parallelFor(y.numel(), 16, (b, e) -> Warp.rotate(b, e, x.data(), cos, sin, y.data(), x.dim(1), x.dim(2),
+                x.dim(3)));
     }
 
     /** Checks a warp's input and output: same [N, C, H, W] shape, separate storage. Returns N. */

@@ -5,7 +5,8 @@ package atelier.core.kernels;
  * ({@code adjust_brightness}, {@code adjust_contrast}, {@code adjust_saturation}, {@code adjust_hue} on float
  * images) carried over from [0, 1] by v = 2u - 1. Every kernel takes one parameter per sample ({@code factor[n]},
  * {@code shift[n]}), so one launch jitters a whole batch; a sample with the identity parameter (factor 1, shift 0)
- * comes out bit-identical. Work item: one pixel (its three channels); outputs may alias inputs.
+ * comes out bit-identical (for values inside [-1, 1], where the clamp changes nothing). Work item: one pixel (its
+ * three channels); outputs may alias inputs.
  *
  * <p>Grey is torchvision's {@code rgb_to_grayscale}, G(u) = 0.2989 r + 0.587 g + 0.114 b, mapped to [-1, 1]:
  * grey(v) = 2 G((v + 1) / 2) - 1 = 0.2989 r + 0.587 g + 0.114 b + (0.2989 + 0.587 + 0.114 - 1). The blends of

@@ -47,8 +47,8 @@ public final class Warp {
     }
 
     /**
-     * y[n, c, oy, ox] = bilinear sample of x[n, c] at (sy, sx), rotating by a = angle[n] radians about the centre
-     * (cy, cx) = ((H - 1) / 2, (W - 1) / 2):
+     * y[n, c, oy, ox] = bilinear sample of x[n, c] at (sy, sx), rotating by the angle a whose cosine and sine are
+     * cos[n] and sin[n] (taken once per sample, not per pixel) about the centre (cy, cx) = ((H - 1) / 2, (W - 1) / 2):
      *   sx = cx + cos a (ox - cx) - sin a (oy - cy),   sy = cy + sin a (ox - cx) + cos a (oy - cy),
      * each coordinate reflected into the image ({@link #reflect}); with x0 = floor(sx), fx = sx - x0 (likewise y):
      *   y = (1 - fy) ((1 - fx) x[y0, x0] + fx x[y0, x0+1]) + fy ((1 - fx) x[y0+1, x0] + fx x[y0+1, x0+1]).
@@ -56,8 +56,8 @@ public final class Warp {
      * rotation in pixel units. Angle 0 lands on pixel centres (fx = fy = 0) and copies exactly.
      * Work item: one element of y.
      */
-    public static void rotate(int begin, int end, float[] x, float[] angle, float[] y, int channels, int height,
-                              int width) {
+    public static void rotate(int begin, int end, float[] x, float[] cos, float[] sin, float[] y, int channels,
+                              int height, int width) {
         int plane = height * width;
         float cx = (width - 1) * 0.5f;
         float cy = (height - 1) * 0.5f;
@@ -65,12 +65,10 @@ public final class Warp {
             int ox = i % width;
             int oy = (i / width) % height;
             int n = i / (plane * channels);
-            float cos = (float) Math.cos(angle[n]);
-            float sin = (float) Math.sin(angle[n]);
             float dx = ox - cx;
             float dy = oy - cy;
-            float sx = reflect(cos * dx - sin * dy + cx, width);
-            float sy = reflect(sin * dx + cos * dy + cy, height);
+            float sx = reflect(cos[n] * dx - sin[n] * dy + cx, width);
+            float sy = reflect(sin[n] * dx + cos[n] * dy + cy, height);
             int x0 = (int) Math.floor(sx);
             int y0 = (int) Math.floor(sy);
             float fx = sx - x0;

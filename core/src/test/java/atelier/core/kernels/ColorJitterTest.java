@@ -70,7 +70,8 @@ class ColorJitterTest {
             float[] y = jitter(cpu, x, h, w, params(1f), params(1f), params(0f), params(0f));
             for (int p = 0; p < plane; p++) {
                 // grey of u = (v + 1) / 2 with torchvision's weights, back to [-1, 1]
-                double u = 0.2989 * (x[p] + 1) / 2 + 0.587 * (x[plane + p] + 1) / 2 + 0.114 * (x[2 * plane + p] + 1) / 2;
+                double u = 0.2989 * (x[p] + 1) / 2 + 0.587 * (x[plane + p] + 1) / 2
+                        + 0.114 * (x[2 * plane + p] + 1) / 2;
                 for (int c = 0; c < 3; c++) {
                     assertEquals(2 * u - 1, y[c * plane + p], 1e-6, "channel " + c + " pixel " + p);
                 }

@@ -49,7 +49,8 @@ public record Augmentation(double hflip, double vflip, double rot90, double rota
     private static void requireIn(String field, double value, double max) {
         if (!(value >= 0 && value <= max)) {
             String bound = max == Math.rint(max) ? Long.toString((long) max) : Double.toString(max);
-            throw new IllegalArgumentException("augmentation " + field + " must be in [0, " + bound + "], got " + value);
+            throw new IllegalArgumentException(
+                    "augmentation " + field + " must be in [0, " + bound + "], got " + value);
         }
     }
 
