@@ -33,6 +33,15 @@ final class Fixtures {
         }
     }
 
+    /** Tensor {@code name} of the fixture {@code file} loaded as {@code tensors}; fails naming both if missing. */
+    static Tensor tensor(String file, Map<String, Tensor> tensors, String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalStateException(file + " has no " + name);
+        }
+        return t;
+    }
+
     /**
      * Asserts shapes equal and |actual - expected| <= tol * (max |expected| + 1e-6) element-wise: differences in
      * float summation order stay far below it, any formula difference far above.

@@ -29,11 +29,7 @@ class PyTorchReferenceTest {
     }
 
     private static Tensor ref(String name) {
-        Tensor t = REF.get(name);
-        if (t == null) {
-            throw new IllegalStateException("ops.safetensors has no " + name);
-        }
-        return t;
+        return Fixtures.tensor("ops.safetensors", REF, name);
     }
 
     @ParameterizedTest

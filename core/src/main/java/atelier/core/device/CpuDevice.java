@@ -4,6 +4,7 @@ import atelier.core.Tensor;
 import atelier.core.kernels.Activation;
 import atelier.core.kernels.Adam;
 import atelier.core.kernels.Bias;
+import atelier.core.kernels.ColorJitter;
 import atelier.core.kernels.Conv2d;
 import atelier.core.kernels.Dense;
 import atelier.core.kernels.Elementwise;
@@ -11,6 +12,7 @@ import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
 import atelier.core.kernels.Reduce;
 import atelier.core.kernels.Resample;
+import atelier.core.kernels.Warp;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -471,6 +473,98 @@ public final class CpuDevice implements Device {
 
     private static void requireSameShape(String what, Tensor t, Tensor like) {
         t.requireShape(what, like.shape());
+    }
+
+    @Override
+    public void flipRotate90(Tensor x, Tensor quarterTurns, Tensor hflip, Tensor vflip, Tensor y) {
+        int batch = requireWarp("flipRotate90", x, y);
+        float[] turns = quarterTurns.requireShape("quarter turns", batch).data();
+        for (int n = 0; n < batch; n++) {
+            float k = turns[n];
+            if (k != 0f && k != 1f && k != 2f && k != 3f) {
+                throw new IllegalArgumentException("quarter turns of sample " + n + " must be 0, 1, 2 or 3, got " + k);
+            }
+            if ((k == 1f || k == 3f) && x.dim(2) != x.dim(3)) {
+                throw new IllegalArgumentException(
+                        "an odd number of quarter turns needs square images, got " + x + " (sample " + n + ")");
+            }
+        }
+        requireFlags("horizontal flip", hflip.requireShape("horizontal flip flags", batch));
+        requireFlags("vertical flip", vflip.requireShape("vertical flip flags", batch));
+        parallelFor(y.numel(), 1, (b, e) -> Warp.flipRotate90(b, e, x.data(), turns, hflip.data(), vflip.data(),
+                y.data(), x.dim(1), x.dim(2), x.dim(3)));
+    }
+
+    @Override
+    public void rotate(Tensor x, Tensor angle, Tensor y) {
+        int batch = requireWarp("rotate", x, y);
+        float[] angles = angle.requireShape("rotation angles", batch).data();
+        float[] cos = new float[batch];
+        float[] sin = new float[batch];
+        for (int n = 0; n < batch; n++) {
+            cos[n] = (float) Math.cos(angles[n]);
+            sin[n] = (float) Math.sin(angles[n]);
+        }
+        parallelFor(y.numel(), 16, (b, e) -> Warp.rotate(b, e, x.data(), cos, sin, y.data(), x.dim(1), x.dim(2),
+                x.dim(3)));
+    }
+
+    /** Checks a warp's input and output: same [N, C, H, W] shape, separate storage. Returns N. */
+    private static int requireWarp(String what, Tensor x, Tensor y) {
+        x.requireRank(what + " input", 4);
+        requireSameShape(what + " output", y, x);
+        if (x.data() == y.data() && x.numel() > 0) {
+            throw new IllegalArgumentException(what + " output must not share storage with its input");
+        }
+        return x.dim(0);
+    }
+
+    private static void requireFlags(String what, Tensor flags) {
+        float[] f = flags.data();
+        for (int n = 0; n < f.length; n++) {
+            if (f[n] != 0f && f[n] != 1f) {
+                throw new IllegalArgumentException(what + " flag of sample " + n + " must be 0 or 1, got " + f[n]);
+            }
+        }
+    }
+
+    private static void requireNonNegative(String what, Tensor factors) {
+        float[] f = factors.data();
+        for (int n = 0; n < f.length; n++) {
+            if (!(f[n] >= 0f)) {
+                throw new IllegalArgumentException(what + " factor of sample " + n + " must be >= 0, got " + f[n]);
+            }
+        }
+    }
+
+    @Override
+    public void colorJitter(Tensor x, Tensor brightness, Tensor contrast, Tensor saturation, Tensor hue, Tensor y) {
+        x.requireRank("colour jitter input", 4);
+        if (x.dim(1) != 3) {
+            throw new IllegalArgumentException("colour jitter needs RGB images [N, 3, H, W], got " + x);
+        }
+        requireSameShape("colour jitter output", y, x);
+        int batch = x.dim(0);
+        requireNonNegative("brightness", brightness.requireShape("brightness factors", batch));
+        requireNonNegative("contrast", contrast.requireShape("contrast factors", batch));
+        requireNonNegative("saturation", saturation.requireShape("saturation factors", batch));
+        hue.requireShape("hue shifts", batch);
+        int plane = x.dim(2) * x.dim(3);
+        int pixels = batch * plane;
+        parallelFor(pixels, 3, (b, e) -> ColorJitter.brightness(b, e, x.data(), brightness.data(), y.data(), plane));
+        // Contrast blends with each image's mean grey after brightness: block sums, then a sum per sample.
+        int blocks = Math.max(1, (plane + REDUCE_BLOCK - 1) / REDUCE_BLOCK);
+        float[] greySums = new float[batch * blocks];
+        float[] meanGrey = new float[batch];
+        parallelFor(batch * blocks, 4L * REDUCE_BLOCK, (b, e) -> ColorJitter.greyBlockSums(b, e, y.data(), greySums,
+                plane, REDUCE_BLOCK, blocks));
+        parallelFor(batch, blocks, (b, e) -> Reduce.blockSums(b, e, greySums, greySums.length, blocks, 1f / plane,
+                meanGrey));
+        parallelFor(pixels, 3, (b, e) -> ColorJitter.contrast(b, e, y.data(), contrast.data(), meanGrey, y.data(),
+                plane));
+        parallelFor(pixels, 6, (b, e) -> ColorJitter.saturation(b, e, y.data(), saturation.data(), y.data(),
+                plane));
+        parallelFor(pixels, 16, (b, e) -> ColorJitter.hue(b, e, y.data(), hue.data(), y.data(), plane));
     }
 
     @Override

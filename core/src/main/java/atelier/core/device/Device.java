@@ -103,6 +103,29 @@ public interface Device extends AutoCloseable {
     /** One Adam step on parameter p with gradient g and moments m, v; {@code step} counts from 1. */
     void adam(Tensor p, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps, long step);
 
+    // Augmentation of real images (no backward). Per-sample parameters are [N] tensors, so one call transforms a
+    // whole batch with different parameters per image; identity parameters copy a sample bit for bit.
+
+    /**
+     * y = rot90^k(vflip^v(hflip^h(x))) per sample: k = quarterTurns[n] in {0, 1, 2, 3} counter-clockwise,
+     * h = hflip[n] and v = vflip[n] in {0, 1}; odd k needs square images. y must not share storage with x.
+     * See {@link atelier.core.kernels.Warp#flipRotate90}.
+     */
+    void flipRotate90(Tensor x, Tensor quarterTurns, Tensor hflip, Tensor vflip, Tensor y);
+
+    /**
+     * Rotation of each sample by angle[n] radians counter-clockwise about its centre, bilinear, with reflection
+     * fill. y must not share storage with x. See {@link atelier.core.kernels.Warp#rotate}.
+     */
+    void rotate(Tensor x, Tensor angle, Tensor y);
+
+    /**
+     * Colour jitter of RGB images [N, 3, H, W] in [-1, 1], torchvision's definitions, in this order: brightness,
+     * contrast, saturation (factors >= 0, 1 leaves the image unchanged), then hue (a shift in turns, 0 leaves it
+     * unchanged). y may be x. See {@link atelier.core.kernels.ColorJitter}.
+     */
+    void colorJitter(Tensor x, Tensor brightness, Tensor contrast, Tensor saturation, Tensor hue, Tensor y);
+
     @Override
     void close();
 }
