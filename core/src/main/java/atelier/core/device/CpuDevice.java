@@ -11,6 +11,7 @@ import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
 import atelier.core.kernels.Reduce;
 import atelier.core.kernels.Resample;
+import atelier.core.kernels.Resize;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -239,6 +240,46 @@ public final class CpuDevice implements Device {
         float[] taps = filter.taps();
         parallelFor(dx.numel(), (long) taps.length * taps.length, (b, e) -> Resample.downsampleBackward(b, e,
                 dy.data(), dx.data(), dx.dim(2), dx.dim(3), f, taps, taps.length, filter.tapOffset()));
+    }
+
+    @Override
+    public void resize(Tensor x, Tensor y) {
+        requireResizable(x, y, "resize input", "resize output");
+        ResizeAxis across = ResizeAxis.bicubic(x.dim(3), y.dim(3));
+        ResizeAxis down = ResizeAxis.bicubic(x.dim(2), y.dim(2));
+        // Width first, then height; the intermediate is [N, C, H, W'].
+        Tensor wide = Tensor.zeros(x.dim(0), x.dim(1), x.dim(2), y.dim(3));
+        resizeAxis(x, wide, 1, across);
+        resizeAxis(wide, y, y.dim(3), down);
+    }
+
+    private void resizeAxis(Tensor x, Tensor y, int inner, ResizeAxis a) {
+        parallelFor(y.numel(), a.taps(), (b, e) -> Resize.axis(b, e, x.data(), y.data(), a.in(), a.out(), inner,
+                a.start(), a.weights(), a.taps()));
+    }
+
+    @Override
+    public void resizeBackward(Tensor dy, Tensor dx) {
+        requireResizable(dx, dy, "resize input gradient", "resize output gradient");
+        ResizeAxis across = ResizeAxis.bicubic(dx.dim(3), dy.dim(3));
+        ResizeAxis down = ResizeAxis.bicubic(dx.dim(2), dy.dim(2));
+        Tensor wide = Tensor.zeros(dx.dim(0), dx.dim(1), dx.dim(2), dy.dim(3));
+        resizeAxisBackward(dy, wide, dy.dim(3), down);
+        resizeAxisBackward(wide, dx, 1, across);
+    }
+
+    private void resizeAxisBackward(Tensor dy, Tensor dx, int inner, ResizeAxis a) {
+        parallelFor(dx.numel(), a.readers(), (b, e) -> Resize.axisBackward(b, e, dy.data(), dx.data(), a.in(),
+                a.out(), inner, a.start(), a.weights(), a.taps(), a.firstReader(), a.readers()));
+    }
+
+    private static void requireResizable(Tensor x, Tensor y, String xName, String yName) {
+        x.requireRank(xName, 4);
+        y.requireRank(yName, 4);
+        if (x.dim(0) != y.dim(0) || x.dim(1) != y.dim(1) || x.numel() == 0 || y.numel() == 0) {
+            throw new IllegalArgumentException(yName + " " + y + " does not fit " + xName + " " + x
+                    + " (expected the same non-empty batch and channels)");
+        }
     }
 
     private static void requireFactor(int factor) {
