@@ -3,6 +3,7 @@ package atelier.tools;
 import atelier.tools.cli.BenchCommand;
 import atelier.tools.cli.DemoCommand;
 import atelier.tools.cli.DevicesCommand;
+import atelier.tools.cli.PrepareCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "Environment:",
                 "  ATELIER_JAVA_OPTS  extra JVM options (e.g. -Xmx8g; default heap is 80%% of RAM)",
                 "  ATELIER_DEBUG=1    print full stack traces on errors"},
-        subcommands = {DemoCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, PrepareCommand.class, DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Spec
