@@ -27,16 +27,16 @@ public final class PrepareCommand implements Callable<Integer> {
             description = "Dataset folder to create (new or empty, outside FOLDER).")
     Path out;
 
-    @Option(names = "--size", defaultValue = "1024",
+    @Option(names = "--size", defaultValue = "1024", paramLabel = "PX",
             description = "Resolution, a power of two from 4 to 4096 (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--max-pixels", defaultValue = "200000000",
+    @Option(names = "--max-pixels", defaultValue = "200000000", paramLabel = "N",
             description = "Skip images whose header announces more pixels, before decoding them "
                     + "(default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
-    @Option(names = "--min-side", defaultValue = "16",
+    @Option(names = "--min-side", defaultValue = "16", paramLabel = "PX",
             description = "Skip images whose short side is smaller (default: ${DEFAULT-VALUE}); larger images "
                     + "below --size are upscaled.")
     int minSide;
