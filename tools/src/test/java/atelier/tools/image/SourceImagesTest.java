@@ -3,6 +3,8 @@ package atelier.tools.image;
 import atelier.tools.image.SourceImages.UnusableImageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -98,25 +100,26 @@ class SourceImagesTest {
         assertColour("grey", read(write(grey(16, 16, 8, 77, 0, false), "jpeg", dir.resolve("g.jpg"))), 77, 77, 77, 2);
     }
 
-    @Test
-    void cmykJpegIsConvertedAsPilDoes() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"cmyk.jpg", "ycck.jpg"})
+    void cmykAndYcckJpegsAreConvertedAsPilDoes(String name) throws Exception {
         // Inks of tests/python/make_cmyk_jpeg.py's quadrants; R = 255 (1 - C)(1 - K), likewise G from M, B from Y.
         int[][] inks = {{0, 0, 0, 0}, {255, 0, 0, 0}, {0, 128, 255, 0}, {0, 0, 0, 64}};
         Path file;
         try {
-            file = Path.of(SourceImagesTest.class.getResource("/images/cmyk.jpg").toURI());
+            file = Path.of(SourceImagesTest.class.getResource("/images/" + name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
         SourceImages.Header header = SourceImages.header(file);
-        assertTrue(header.imageIoFirst(), "CMYK JPEG goes to javax.imageio first");
+        assertTrue(header.imageIoFirst(), "CMYK and YCCK JPEGs go to javax.imageio first");
         float[] rgb = SourceImages.centreSquare(SourceImages.decode(file, header));
         int plane = 32 * 32;
         for (int q = 0; q < 4; q++) {
             int at = ((q / 2) * 16 + 8) * 32 + (q % 2) * 16 + 8;
             double white = 1 - inks[q][3] / 255.0;
             for (int c = 0; c < 3; c++) {
-                assertEquals(255 * (1 - inks[q][c] / 255.0) * white, rgb[c * plane + at], 2, "quadrant " + q
+                assertEquals(255 * (1 - inks[q][c] / 255.0) * white, rgb[c * plane + at], 2, name + " quadrant " + q
                         + " channel " + c);
             }
         }
