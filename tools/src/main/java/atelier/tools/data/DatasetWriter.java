@@ -163,6 +163,11 @@ public final class DatasetWriter {
             throw new UnusableImageException(header.width() + " x " + header.height() + " is smaller than --min-side "
                     + settings.minSide() + " px on its short side");
         }
+        long shortSide = Math.min(header.width(), header.height());
+        if (header.pixels() > Integer.MAX_VALUE - 8 || 3 * shortSide * shortSide > Integer.MAX_VALUE - 8) {
+            throw new UnusableImageException(header.width() + " x " + header.height()
+                    + " is too large for Java's arrays (at most 2^31 pixels, a square of 26754 px)");
+        }
         BufferedImage image = SourceImages.decode(file, header);
         int side = Math.min(image.getWidth(), image.getHeight());
         return Tensor.of(SourceImages.centreSquare(image), 1, 3, side, side);

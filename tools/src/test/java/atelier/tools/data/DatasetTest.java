@@ -199,6 +199,21 @@ class DatasetTest {
         }
     }
 
+    @Test
+    void imagesBeyondJavaArraysAreSkippedEvenWithoutAPixelLimit() throws IOException {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        TestImages.writePngClaiming(in.resolve("huge.png"), 60000, 50000);
+        write(noise(16, 16, 9), "png", in.resolve("ok.png"));
+        try (CpuDevice cpu = new CpuDevice(1)) {
+            DatasetWriter.Result result = DatasetWriter.prepare(new DatasetWriter.Settings(in, tmp.resolve("out"), 8,
+                    Long.MAX_VALUE, 1), cpu, new PrintWriter(new StringWriter()));
+            assertEquals(List.of("ok.png"), result.imported());
+            assertEquals(List.of(new DatasetWriter.Skipped("huge.png",
+                    "60000 x 50000 is too large for Java's arrays (at most 2^31 pixels, a square of 26754 px)")),
+                    result.skipped());
+        }
+    }
+
     private void assertRefused(String prefix, Path in, Path out) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> prepare(in, out, 16, 1, new StringWriter()));
