@@ -106,40 +106,41 @@ public final class SourceImages {
         }
     }
 
-    /** Decodes the first image of the file. */
+    /** Decodes the first image of the file; a failure names what each decoder said. */
     public static BufferedImage decode(Path file, Header header) throws UnusableImageException {
         if (header.imageIoFirst()) {
             try {
                 return decodeWithImageIo(file);
-            } catch (UnusableImageException e) {
-                return sRgb(decodeWithCommonsImaging(file, e));
+            } catch (IOException | RuntimeException imageIoFailure) {
+                try {
+                    return sRgb(Imaging.getBufferedImage(file.toFile()));
+                } catch (IOException | RuntimeException e) {
+                    throw corrupt(imageIoFailure, e);
+                }
             }
         }
         try {
             return sRgb(Imaging.getBufferedImage(file.toFile()));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException commonsImagingFailure) {
             try {
                 return decodeWithImageIo(file);
-            } catch (UnusableImageException fallback) {
-                throw new UnusableImageException("truncated or corrupt (" + oneLine(e) + ")");
+            } catch (IOException | RuntimeException e) {
+                throw corrupt(commonsImagingFailure, e);
             }
         }
     }
 
-    private static BufferedImage decodeWithCommonsImaging(Path file, UnusableImageException imageIoFailure)
-            throws UnusableImageException {
-        try {
-            return Imaging.getBufferedImage(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw imageIoFailure;
-        }
+    private static UnusableImageException corrupt(Exception first, Exception second) {
+        String a = oneLine(first);
+        String b = oneLine(second);
+        return new UnusableImageException("truncated or corrupt (" + (a.equals(b) ? a : a + "; " + b) + ")");
     }
 
-    private static BufferedImage decodeWithImageIo(Path file) throws UnusableImageException {
+    private static BufferedImage decodeWithImageIo(Path file) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new UnusableImageException("truncated or corrupt (javax.imageio has no decoder for it)");
+                throw new IOException("javax.imageio has no decoder for it");
             }
             ImageReader reader = readers.next();
             try {
@@ -150,14 +151,12 @@ public final class SourceImages {
                 reader.setInput(in, true, true);
                 BufferedImage image = reader.read(0);
                 if (!warnings.isEmpty()) {
-                    throw new UnusableImageException("truncated or corrupt (" + warnings + ")");
+                    throw new IOException(warnings.toString());
                 }
                 return image;
             } finally {
                 reader.dispose();
             }
-        } catch (IOException | RuntimeException e) {
-            throw new UnusableImageException("truncated or corrupt (" + oneLine(e) + ")");
         }
     }
 
