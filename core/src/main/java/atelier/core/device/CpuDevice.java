@@ -244,13 +244,10 @@ public final class CpuDevice implements Device {
 
     @Override
     public void resize(Tensor x, Tensor y) {
-        requireResizable(x, y, "resize input", "resize output");
-        ResizeAxis across = ResizeAxis.bicubic(x.dim(3), y.dim(3));
-        ResizeAxis down = ResizeAxis.bicubic(x.dim(2), y.dim(2));
-        // Width first, then height; the intermediate is [N, C, H, W'].
-        Tensor wide = Tensor.zeros(x.dim(0), x.dim(1), x.dim(2), y.dim(3));
-        resizeAxis(x, wide, 1, across);
-        resizeAxis(wide, y, y.dim(3), down);
+        ResizePlan plan = ResizePlan.of(x, y, "resize input", "resize output");
+        // Width first, then height.
+        resizeAxis(x, plan.wide, 1, plan.across);
+        resizeAxis(plan.wide, y, y.dim(3), plan.down);
     }
 
     private void resizeAxis(Tensor x, Tensor y, int inner, ResizeAxis a) {
@@ -260,12 +257,9 @@ public final class CpuDevice implements Device {
 
     @Override
     public void resizeBackward(Tensor dy, Tensor dx) {
-        requireResizable(dx, dy, "resize input gradient", "resize output gradient");
-        ResizeAxis across = ResizeAxis.bicubic(dx.dim(3), dy.dim(3));
-        ResizeAxis down = ResizeAxis.bicubic(dx.dim(2), dy.dim(2));
-        Tensor wide = Tensor.zeros(dx.dim(0), dx.dim(1), dx.dim(2), dy.dim(3));
-        resizeAxisBackward(dy, wide, dy.dim(3), down);
-        resizeAxisBackward(wide, dx, 1, across);
+        ResizePlan plan = ResizePlan.of(dx, dy, "resize input gradient", "resize output gradient");
+        resizeAxisBackward(dy, plan.wide, dy.dim(3), plan.down);
+        resizeAxisBackward(plan.wide, dx, 1, plan.across);
     }
 
     private void resizeAxisBackward(Tensor dy, Tensor dx, int inner, ResizeAxis a) {
@@ -273,12 +267,17 @@ public final class CpuDevice implements Device {
                 a.out(), inner, a.start(), a.weights(), a.taps(), a.firstReader(), a.readers()));
     }
 
-    private static void requireResizable(Tensor x, Tensor y, String xName, String yName) {
-        x.requireRank(xName, 4);
-        y.requireRank(yName, 4);
-        if (x.dim(0) != y.dim(0) || x.dim(1) != y.dim(1) || x.numel() == 0 || y.numel() == 0) {
-            throw new IllegalArgumentException(yName + " " + y + " does not fit " + xName + " " + x
-                    + " (expected the same non-empty batch and channels)");
+    /** A resize of x [N, C, H, W] to y [N, C, H', W']: its two axes and the [N, C, H, W'] intermediate. */
+    private record ResizePlan(ResizeAxis across, ResizeAxis down, Tensor wide) {
+        static ResizePlan of(Tensor x, Tensor y, String xName, String yName) {
+            x.requireRank(xName, 4);
+            y.requireRank(yName, 4);
+            if (x.dim(0) != y.dim(0) || x.dim(1) != y.dim(1) || x.numel() == 0 || y.numel() == 0) {
+                throw new IllegalArgumentException(yName + " " + y + " does not fit " + xName + " " + x
+                        + " (expected the same non-empty batch and channels)");
+            }
+            return new ResizePlan(ResizeAxis.bicubic(x.dim(3), y.dim(3)), ResizeAxis.bicubic(x.dim(2), y.dim(2)),
+                    Tensor.zeros(x.dim(0), x.dim(1), x.dim(2), y.dim(3)));
         }
     }
 
