@@ -5,12 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atelier.tools.Main;
+import atelier.tools.data.Dataset;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the CLI in-process through {@link Main#run(PrintWriter, PrintWriter, String...)}. */
 class CliTest {
@@ -58,6 +65,71 @@ class CliTest {
         int cores = Runtime.getRuntime().availableProcessors();
         assertTrue(r.out().lines().anyMatch(l -> l.matches("logical cores\\s+" + cores)), r.out());
         assertTrue(r.out().contains("simd width"), r.out());
+    }
+
+    @TempDir
+    Path tmp;
+
+    /** A folder with two solid-colour PNGs and one empty file. */
+    private Path imageFolder() throws IOException {
+        Path in = Files.createDirectories(tmp.resolve("images"));
+        int[] colours = {0xff0000, 0x336699};
+        for (int i = 0; i < colours.length; i++) {
+            BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 30; y++) {
+                for (int x = 0; x < 40; x++) {
+                    image.setRGB(x, y, colours[i]);
+                }
+            }
+            ImageIO.write(image, "png", in.resolve("img" + i + ".png").toFile());
+        }
+        Files.write(in.resolve("zero.png"), new byte[0]);
+        return in;
+    }
+
+    @Test
+    void prepareWritesADatasetTheTrainerCanRead() throws IOException {
+        Path in = imageFolder();
+        Path out = tmp.resolve("dataset");
+        Result r = run("prepare", in.toString(), "--size", "8", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("zero.png: empty file (0 bytes)"), r.out());
+        assertTrue(r.out().contains("prepared 2 images at 4..8 px into " + out + " (1 skipped)"), r.out());
+        try (Dataset data = Dataset.open(out)) {
+            assertEquals(2, data.count());
+            assertEquals(8, data.resolution());
+            float[] second = data.image(1, 4).data();
+            assertEquals(0x33 / 127.5f - 1f, second[0]);
+            assertEquals(0x66 / 127.5f - 1f, second[16]);
+            assertEquals(0x99 / 127.5f - 1f, second[32]);
+        }
+    }
+
+    private static void assertOneLineError(Result r, int code, String message) {
+        assertEquals(code, r.code(), r.err());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.startsWith("atelier: " + message), "expected 'atelier: " + message + "...', got: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace expected: " + r.err());
+    }
+
+    @Test
+    void prepareRefusesBadArgumentsWithOneLine() throws IOException {
+        Path in = imageFolder();
+        String out = tmp.resolve("d").toString();
+        assertOneLineError(run("prepare", tmp.resolve("missing").toString(), "--out", out), 1,
+                "input folder " + tmp.resolve("missing") + " does not exist");
+        assertOneLineError(run("prepare", in.toString(), "--size", "1000", "--out", out), 1,
+                "--size must be a power of two from 4 to 4096, got 1000");
+        assertOneLineError(run("prepare", in.toString(), "--out", in.resolve("inside").toString()), 1,
+                "--out " + in.resolve("inside") + " is inside the input folder");
+        assertOneLineError(run("prepare", tmp.toString(), "--out", in.toString()), 1,
+                "--out " + in + " is inside the input folder");
+        Path full = Files.createDirectories(tmp.resolve("full"));
+        Files.writeString(full.resolve("x"), "x");
+        assertOneLineError(run("prepare", in.toString(), "--out", full.toString()), 1,
+                "--out " + full + " exists and is not empty");
+        assertOneLineError(run("prepare", in.toString()), 2, "Missing required option: '--out=DATASET'");
+        assertFalse(Files.exists(Path.of(out)), "refused runs create nothing");
     }
 
     @Test

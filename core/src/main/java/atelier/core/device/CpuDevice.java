@@ -12,6 +12,7 @@ import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
 import atelier.core.kernels.Reduce;
 import atelier.core.kernels.Resample;
+import atelier.core.kernels.Resize;
 import atelier.core.kernels.Warp;
 
 import java.util.ArrayList;
@@ -241,6 +242,45 @@ public final class CpuDevice implements Device {
         float[] taps = filter.taps();
         parallelFor(dx.numel(), (long) taps.length * taps.length, (b, e) -> Resample.downsampleBackward(b, e,
                 dy.data(), dx.data(), dx.dim(2), dx.dim(3), f, taps, taps.length, filter.tapOffset()));
+    }
+
+    @Override
+    public void resize(Tensor x, Tensor y) {
+        ResizePlan plan = ResizePlan.of(x, y, "resize input", "resize output");
+        // Width first, then height.
+        resizeAxis(x, plan.wide, 1, plan.across);
+        resizeAxis(plan.wide, y, y.dim(3), plan.down);
+    }
+
+    private void resizeAxis(Tensor x, Tensor y, int inner, ResizeAxis a) {
+        parallelFor(y.numel(), a.taps(), (b, e) -> Resize.axis(b, e, x.data(), y.data(), a.in(), a.out(), inner,
+                a.start(), a.weights(), a.taps()));
+    }
+
+    @Override
+    public void resizeBackward(Tensor dy, Tensor dx) {
+        ResizePlan plan = ResizePlan.of(dx, dy, "resize input gradient", "resize output gradient");
+        resizeAxisBackward(dy, plan.wide, dy.dim(3), plan.down);
+        resizeAxisBackward(plan.wide, dx, 1, plan.across);
+    }
+
+    private void resizeAxisBackward(Tensor dy, Tensor dx, int inner, ResizeAxis a) {
+        parallelFor(dx.numel(), a.readers(), (b, e) -> Resize.axisBackward(b, e, dy.data(), dx.data(), a.in(),
+                a.out(), inner, a.start(), a.weights(), a.taps(), a.firstReader(), a.readers()));
+    }
+
+    /** A resize of x [N, C, H, W] to y [N, C, H', W']: its two axes and the [N, C, H, W'] intermediate. */
+    private record ResizePlan(ResizeAxis across, ResizeAxis down, Tensor wide) {
+        static ResizePlan of(Tensor x, Tensor y, String xName, String yName) {
+            x.requireRank(xName, 4);
+            y.requireRank(yName, 4);
+            if (x.dim(0) != y.dim(0) || x.dim(1) != y.dim(1) || x.numel() == 0 || y.numel() == 0) {
+                throw new IllegalArgumentException(yName + " " + y + " does not fit " + xName + " " + x
+                        + " (expected the same non-empty batch and channels)");
+            }
+            return new ResizePlan(ResizeAxis.bicubic(x.dim(3), y.dim(3)), ResizeAxis.bicubic(x.dim(2), y.dim(2)),
+                    Tensor.zeros(x.dim(0), x.dim(1), x.dim(2), y.dim(3)));
+        }
     }
 
     private static void requireFactor(int factor) {

@@ -44,6 +44,15 @@ public interface Device extends AutoCloseable {
 
     void downsampleBackward(Tensor dy, Filter filter, Tensor dx);
 
+    /**
+     * Resizes [N, C, H, W] to y's [N, C, H', W'] by any factors with antialiased bicubic (PyTorch's
+     * {@code interpolate(mode="bicubic", antialias=True, align_corners=False)}; see {@link ResizeAxis#bicubic}).
+     */
+    void resize(Tensor x, Tensor y);
+
+    /** The transpose of {@link #resize}: dx (overwritten) from dy, with the same weights. */
+    void resizeBackward(Tensor dy, Tensor dx);
+
     // Activation, normalization.
     void leakyRelu(Tensor x, float slope, Tensor y);
 

@@ -16,8 +16,16 @@ import java.nio.file.attribute.PosixFilePermissions;
  * goes to a temporary file in the same directory, is forced to disk, and is renamed over the target in one atomic
  * step. On any failure the temporary file is removed and an existing target is left untouched.
  */
-public final class AtomicFile {
-    private AtomicFile() {
+public final class AtomicFile implements AutoCloseable {
+    private final Path file;
+    private final Path tmp;
+    private final FileChannel channel;
+    private boolean committed;
+
+    private AtomicFile(Path file, Path tmp, FileChannel channel) {
+        this.file = file;
+        this.tmp = tmp;
+        this.channel = channel;
     }
 
     /** Something that writes a whole file's content to a stream. */
@@ -26,7 +34,27 @@ public final class AtomicFile {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Writes {@code file} in one go from {@code content}. */
     public static void write(Path file, Content content) throws IOException {
+        try (AtomicFile pending = begin(file)) {
+            // A writer that closes its stream must not close the channel before it is forced to disk.
+            BufferedOutputStream out = new BufferedOutputStream(Channels.newOutputStream(pending.channel()), 1 << 16) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+            content.writeTo(out);
+            out.flush();
+            pending.commit();
+        }
+    }
+
+    /**
+     * Starts writing {@code file} piece by piece (e.g. several files in step): write to {@link #channel()}, then
+     * {@link #commit()}; closing without a commit removes the temporary file.
+     */
+    public static AtomicFile begin(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
@@ -35,21 +63,35 @@ public final class AtomicFile {
             if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             }
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                // A writer that closes its stream must not close the channel before it is forced to disk.
-                BufferedOutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16) {
-                    @Override
-                    public void close() throws IOException {
-                        flush();
-                    }
-                };
-                content.writeTo(out);
-                out.flush();
-                channel.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
+            return new AtomicFile(file, tmp, FileChannel.open(tmp, StandardOpenOption.WRITE));
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** Where the content goes. */
+    public FileChannel channel() {
+        return channel;
+    }
+
+    /** Forces the content to disk and renames it over the target. */
+    public void commit() throws IOException {
+        channel.force(true);
+        channel.close();
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        committed = true;
+    }
+
+    /** Removes the temporary file unless committed. */
+    @Override
+    public void close() throws IOException {
+        if (!committed) {
+            try {
+                channel.close();
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
 }

@@ -4,7 +4,6 @@ import atelier.core.Rng;
 import atelier.core.Tensor;
 import atelier.core.device.Device;
 import atelier.core.device.Filter;
-import atelier.gan.pgan.RealImages;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.Map;
  * and a few soft discs, bars and rings in a random palette. Images are generated once at full resolution from a
  * seed; lower resolutions are area-downsampled copies, as a prepared dataset stores them.
  */
-public final class SyntheticArt implements RealImages {
+public final class SyntheticArt extends ImagePyramid {
     private final int resolution;
     private final int count;
     private final Map<Integer, Tensor> pyramid = new HashMap<>();
@@ -86,17 +85,9 @@ public final class SyntheticArt implements RealImages {
     }
 
     @Override
-    public Tensor batch(int res, int n, Rng rng) {
-        Tensor source = pyramid.get(res);
-        if (source == null) {
-            throw new IllegalArgumentException("no images at " + res + " px (have 4.." + resolution + ")");
-        }
+    protected void copyImage(int index, int res, float[] dst, int offset) {
         int sample = 3 * res * res;
-        Tensor out = Tensor.zeros(n, 3, res, res);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(source.data(), rng.nextInt(count) * sample, out.data(), i * sample, sample);
-        }
-        return out;
+        System.arraycopy(pyramid.get(res).data(), index * sample, dst, offset, sample);
     }
 
     @Override
@@ -104,6 +95,7 @@ public final class SyntheticArt implements RealImages {
         return resolution;
     }
 
+    @Override
     public int count() {
         return count;
     }

@@ -2,7 +2,6 @@ package atelier.tools.image;
 
 import atelier.core.Tensor;
 import atelier.nn.io.AtomicFile;
-import org.apache.commons.imaging.Imaging;
 import org.apache.commons.imaging.formats.png.PngImageParser;
 import org.apache.commons.imaging.formats.png.PngImagingParameters;
 
@@ -57,10 +56,5 @@ public final class ImageFiles {
     /** Writes a PNG atomically (temp file + rename). */
     public static void writePng(BufferedImage image, Path file) throws IOException {
         AtomicFile.write(file, out -> new PngImageParser().writeImage(image, out, new PngImagingParameters()));
-    }
-
-    /** Reads any format commons-imaging knows. */
-    public static BufferedImage read(Path file) throws IOException {
-        return Imaging.getBufferedImage(file.toFile());
     }
 }
