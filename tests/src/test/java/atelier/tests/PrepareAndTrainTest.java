@@ -1,6 +1,7 @@
 package atelier.tests;
 
 import atelier.core.device.CpuDevice;
+import atelier.gan.pgan.Augmentation;
 import atelier.gan.pgan.PganShape;
 import atelier.gan.pgan.ProgressiveTrainer;
 import atelier.gan.pgan.Schedule;
@@ -48,7 +49,7 @@ class PrepareAndTrainTest {
             try (Dataset data = Dataset.open(out)) {
                 PganShape shape = new PganShape(8, 8, 8, 4, 3);
                 ProgressiveTrainer.Config config = new ProgressiveTrainer.Config(shape, new Schedule(8, new int[] {4}),
-                        Adam.Config.PGAN, WganGp.Config.PGAN, 0.9f, 1);
+                        Adam.Config.PGAN, WganGp.Config.PGAN, 0.9f, 1, Augmentation.defaults());
                 ProgressiveTrainer trainer = new ProgressiveTrainer(cpu, config, data);
                 int steps = 0;
                 while (!trainer.finished()) {

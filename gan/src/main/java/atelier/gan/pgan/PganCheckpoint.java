@@ -178,6 +178,19 @@ public final class PganCheckpoint {
         json.add("loss", loss);
         json.addProperty("ema_beta", c.emaBeta());
         json.addProperty("seed", Long.toString(c.seed()));
+        Augmentation a = c.augmentation();
+        JsonObject augmentation = new JsonObject();
+        augmentation.addProperty("hflip", a.hflip());
+        augmentation.addProperty("vflip", a.vflip());
+        augmentation.addProperty("rot90", a.rot90());
+        augmentation.addProperty("rotate", a.rotate());
+        augmentation.addProperty("max_degrees", a.maxDegrees());
+        augmentation.addProperty("jitter", a.jitter());
+        augmentation.addProperty("brightness", a.brightness());
+        augmentation.addProperty("contrast", a.contrast());
+        augmentation.addProperty("saturation", a.saturation());
+        augmentation.addProperty("hue", a.hue());
+        json.add("augmentation", augmentation);
         return json;
     }
 
@@ -186,6 +199,7 @@ public final class PganCheckpoint {
         Fields schedule = json.object("schedule");
         Fields adam = json.object("adam");
         Fields loss = json.object("loss");
+        Fields a = json.object("augmentation");
         try {
             return new ProgressiveTrainer.Config(
                     new PganShape(shape.integer("latent"), shape.integer("max_resolution"),
@@ -194,7 +208,10 @@ public final class PganCheckpoint {
                     new Schedule(schedule.longValue("images_per_phase"), schedule.integers("batch_per_level")),
                     new Adam.Config(adam.number("lr"), adam.number("beta1"), adam.number("beta2"), adam.number("eps")),
                     new WganGp.Config((float) loss.number("lambda"), (float) loss.number("drift")),
-                    (float) json.number("ema_beta"), Long.parseLong(json.string("seed")));
+                    (float) json.number("ema_beta"), Long.parseLong(json.string("seed")),
+                    new Augmentation(a.number("hflip"), a.number("vflip"), a.number("rot90"), a.number("rotate"),
+                            a.number("max_degrees"), a.number("jitter"), a.number("brightness"),
+                            a.number("contrast"), a.number("saturation"), a.number("hue")));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("file " + json.file + " has an invalid configuration: " + e.getMessage());
         }

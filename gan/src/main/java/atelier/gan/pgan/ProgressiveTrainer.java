@@ -19,10 +19,10 @@ import java.util.Random;
 public final class ProgressiveTrainer {
     /** Everything that defines a run. PGAN's defaults: {@link #paper}. */
     public record Config(PganShape shape, Schedule schedule, Adam.Config adam, WganGp.Config loss, float emaBeta,
-                         long seed) {
+                         long seed, Augmentation augmentation) {
         public static Config paper(int maxResolution, long seed) {
             return new Config(PganShape.paper(maxResolution), Schedule.paper(), Adam.Config.PGAN, WganGp.Config.PGAN,
-                    0.999f, seed);
+                    0.999f, seed, Augmentation.defaults());
         }
     }
 
@@ -76,7 +76,8 @@ public final class ProgressiveTrainer {
         int n = config.schedule().batch(level);
         int latent = config.shape().latent();
 
-        Tensor real = fadeReal(data.batch(generator.resolution(), n, rng), alpha, level);
+        Tensor real = fadeReal(config.augmentation().apply(device, data.batch(generator.resolution(), n, rng), rng),
+                alpha, level);
         Tensor fake = generator.forward(rng.gaussian(n, latent));
         WganGp.DiscriminatorLoss dLoss = losses.discriminatorGradients(discriminator, real, fake, rng.uniform(n));
         discriminatorAdam.step();

@@ -69,7 +69,7 @@ class PganCheckpointTest {
 
     private static ProgressiveTrainer.Config config(int maxResolution) {
         return new ProgressiveTrainer.Config(new PganShape(8, maxResolution, 8, 4, 3), new Schedule(24, new int[] {4}),
-                Adam.Config.PGAN, WganGp.Config.PGAN, 0.9f, 7);
+                Adam.Config.PGAN, WganGp.Config.PGAN, 0.9f, 7, Augmentation.defaults());
     }
 
     private static Map<String, Tensor> state(ProgressiveTrainer t, Path dir, String name) throws IOException {
@@ -171,7 +171,7 @@ class PganCheckpointTest {
         Path file = dir.resolve("t.safetensors");
         PganCheckpoint.save(t, file);
         ProgressiveTrainer.Config wider = new ProgressiveTrainer.Config(new PganShape(8, 16, 16, 4, 3),
-                config(16).schedule(), Adam.Config.PGAN, WganGp.Config.PGAN, 0.9f, 7);
+                config(16).schedule(), Adam.Config.PGAN, WganGp.Config.PGAN, 0.9f, 7, Augmentation.none());
         CheckpointException shape = assertThrows(CheckpointException.class,
                 () -> PganCheckpoint.restore(CPU, PganCheckpoint.load(file), data, wider));
         assertTrue(shape.getMessage().contains("another shape"), shape.getMessage());

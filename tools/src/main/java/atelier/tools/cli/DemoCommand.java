@@ -1,6 +1,7 @@
 package atelier.tools.cli;
 
 import atelier.core.device.CpuDevice;
+import atelier.gan.pgan.Augmentation;
 import atelier.gan.pgan.PganShape;
 import atelier.gan.pgan.ProgressiveTrainer;
 import atelier.gan.pgan.Schedule;
@@ -75,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
         PganShape shape = new PganShape(channels, resolution, channels, Math.max(1, channels / 2), 3);
         ProgressiveTrainer.Config config = new ProgressiveTrainer.Config(shape,
                 new Schedule(imagesPerPhase, new int[] {batch}), Adam.Config.PGAN, WganGp.Config.PGAN,
-                (float) Math.pow(0.5, batch / emaHalfLife), seed);
+                (float) Math.pow(0.5, batch / emaHalfLife), seed, Augmentation.defaults());
         RunFolder folder = new RunFolder(out);
         if (folder.hasCheckpoints()) {
             log.printf("replacing the previous demo run in %s%n", out);

@@ -4,15 +4,16 @@ import atelier.core.device.CpuDevice;
 import atelier.gan.pgan.PganCheckpoint;
 import atelier.gan.pgan.PganShape;
 import atelier.gan.pgan.ProgressiveTrainer;
-import atelier.gan.pgan.RealImages;
 import atelier.gan.pgan.Schedule;
 import atelier.gan.pgan.WganGp;
 import atelier.gan.train.RunFolder;
 import atelier.nn.io.Checkpoint;
 import atelier.nn.optim.Adam;
 import atelier.tools.data.DataSource;
+import atelier.tools.data.ImagePyramid;
 import atelier.tools.train.PganRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -98,6 +100,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "CPU threads (default: all cores).")
     Integer threads;
 
+    @Mixin
+    AugmentationOptions augmentation;
+
     @Spec
     CommandSpec spec;
 
@@ -109,45 +114,46 @@ public final class TrainCommand implements Callable<Integer> {
         PganRun.Settings settings = new PganRun.Settings(checkpointEvery, keep, sampleEvery, samples);
         try (CpuDevice cpu = threads == null ? new CpuDevice() : new CpuDevice(threads);
              StopRequest stop = new StopRequest()) {
-            ProgressiveTrainer trainer;
-            RealImages images;
+            Checkpoint checkpoint = null;
             if (resume) {
-                Checkpoint checkpoint = folder.loadNewest(PganCheckpoint::load, log::println);
-                ProgressiveTrainer.Config saved = PganCheckpoint.config(checkpoint);
-                images = DataSource.open(cpu, data, saved.shape().maxResolution(), saved.seed());
-                trainer = PganCheckpoint.resume(cpu, checkpoint, images);
-                log.printf("resuming %s at %d images (%d px)%n", checkpoint.file(), trainer.imagesShown(),
-                        trainer.generator().resolution());
+                checkpoint = folder.loadNewest(PganCheckpoint::load, log::println);
             } else if (growFrom != null) {
-                Checkpoint checkpoint = PganCheckpoint.load(growFrom);
-                ProgressiveTrainer.Config saved = PganCheckpoint.config(checkpoint);
-                int target = maxResolution == null ? saved.shape().maxResolution() : maxResolution;
-                images = DataSource.open(cpu, data, target, saved.seed());
-                ProgressiveTrainer.Config config = new ProgressiveTrainer.Config(
-                        new PganShape(saved.shape().latent(), target, saved.shape().maxChannels(),
-                                saved.shape().minChannels(), saved.shape().imageChannels()),
-                        schedule(), saved.adam(), saved.loss(), saved.emaBeta(), saved.seed());
-                trainer = PganCheckpoint.restore(cpu, checkpoint, images, config);
-                log.printf("growing %s (%d px, %d images) to %d px%n", growFrom, trainer.generator().resolution(),
-                        trainer.imagesShown(), target);
-            } else {
-                if (folder.hasCheckpoints()) {
-                    throw new ParameterException(spec.commandLine(), "--out " + out + " already holds a run; "
-                            + "add --resume to continue it, or choose another folder");
-                }
-                images = DataSource.open(cpu, data, maxResolution, seed);
-                int target = maxResolution == null ? images.resolution() : maxResolution;
-                ProgressiveTrainer.Config config = new ProgressiveTrainer.Config(
-                        new PganShape(latent, target, maxChannels, minChannels, 3), schedule(),
-                        new Adam.Config(lr, Adam.Config.PGAN.beta1(), Adam.Config.PGAN.beta2(), Adam.Config.PGAN.eps()),
-                        WganGp.Config.PGAN, ema, seed);
-                trainer = new ProgressiveTrainer(cpu, config, images);
+                checkpoint = PganCheckpoint.load(growFrom);
+            } else if (folder.hasCheckpoints()) {
+                throw new ParameterException(spec.commandLine(), "--out " + out + " already holds a run; "
+                        + "add --resume to continue it, or choose another folder");
             }
-            log.printf("training 4 -> %d px on %s, %s; run folder %s%n", trainer.config().shape().maxResolution(),
-                    data, cpu.name(), out);
-            Path last = new PganRun(folder, trainer, images, settings, log).run(stop);
-            log.printf("checkpoint: %s%nsamples:    %s%nlosses:     %s, %s%n", last, folder.file("samples.png"),
-                    folder.file("losses.csv"), folder.file("losses.png"));
+            ProgressiveTrainer.Config saved = checkpoint == null ? null : PganCheckpoint.config(checkpoint);
+            Integer resolution = saved == null || (growFrom != null && maxResolution != null) ? maxResolution
+                    : Integer.valueOf(saved.shape().maxResolution());
+            try (ImagePyramid images = DataSource.open(cpu, data, resolution, saved == null ? seed : saved.seed())) {
+                ProgressiveTrainer trainer;
+                if (resume) {
+                    trainer = PganCheckpoint.resume(cpu, checkpoint, images);
+                    log.printf("resuming %s at %d images (%d px)%n", checkpoint.file(), trainer.imagesShown(),
+                            trainer.generator().resolution());
+                } else if (growFrom != null) {
+                    trainer = PganCheckpoint.restore(cpu, checkpoint, images, new ProgressiveTrainer.Config(
+                            new PganShape(saved.shape().latent(), resolution, saved.shape().maxChannels(),
+                                    saved.shape().minChannels(), saved.shape().imageChannels()),
+                            schedule(), saved.adam(), saved.loss(), saved.emaBeta(), saved.seed(),
+                            augmentation.augmentation()));
+                    log.printf("growing %s (%d px, %d images) to %d px%n", growFrom,
+                            trainer.generator().resolution(), trainer.imagesShown(), resolution);
+                } else {
+                    trainer = new ProgressiveTrainer(cpu, new ProgressiveTrainer.Config(
+                            new PganShape(latent, resolution == null ? images.resolution() : resolution, maxChannels,
+                                    minChannels, 3), schedule(),
+                            new Adam.Config(lr, Adam.Config.PGAN.beta1(), Adam.Config.PGAN.beta2(),
+                                    Adam.Config.PGAN.eps()),
+                            WganGp.Config.PGAN, ema, seed, augmentation.augmentation()), images);
+                }
+                log.printf("training 4 -> %d px on %s, %s; run folder %s%n", trainer.config().shape().maxResolution(),
+                        data, cpu.name(), out);
+                Path last = new PganRun(folder, trainer, images, settings, log).run(stop);
+                log.printf("checkpoint: %s%nsamples:    %s%nlosses:     %s, %s%n", last, folder.file("samples.png"),
+                        folder.file("losses.csv"), folder.file("losses.png"));
+            }
         }
         return 0;
     }
@@ -164,8 +170,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--resume and --grow-from exclude each other");
         }
         if (resume) {
-            for (String fixed : List.of("--max-resolution", "--images-per-phase", "--batch", "--latent",
-                    "--max-channels", "--min-channels", "--lr", "--ema", "--seed")) {
+            List<String> fixedOptions = new ArrayList<>(List.of("--max-resolution", "--images-per-phase", "--batch",
+                    "--latent", "--max-channels", "--min-channels", "--lr", "--ema", "--seed"));
+            fixedOptions.addAll(AugmentationOptions.NAMES);
+            for (String fixed : fixedOptions) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
                     throw new ParameterException(spec.commandLine(), fixed + " cannot change on --resume (the run's "
                             + "saved settings continue); use --grow-from CHECKPOINT to continue with new settings");

@@ -31,7 +31,7 @@ import java.util.Map;
  * Images are read on demand with positional reads (a level can exceed 2 GB), never all at once, and converted to
  * [-1, 1] as v / 127.5 - 1.
  */
-public final class Dataset extends ImagePyramid implements AutoCloseable {
+public final class Dataset extends ImagePyramid {
     public static final String MANIFEST = "manifest.json";
     public static final String FORMAT = "atelier-dataset";
     public static final int FORMAT_VERSION = 1;

@@ -8,7 +8,7 @@ import atelier.gan.pgan.RealImages;
  * A set of RGB images kept at every power-of-two resolution from 4 to {@link #resolution()}: batches draw images
  * uniformly with the trainer's random generator, so training is deterministic and resumable.
  */
-public abstract class ImagePyramid implements RealImages {
+public abstract class ImagePyramid implements RealImages, AutoCloseable {
     /** How many images there are. */
     public abstract int count();
 
@@ -42,5 +42,10 @@ public abstract class ImagePyramid implements RealImages {
             copyImage(rng.nextInt(count()), resolution, out.data(), i * sample);
         }
         return out;
+    }
+
+    /** Releases what the images are read from (files); in-memory sets hold nothing to release. */
+    @Override
+    public void close() {
     }
 }
