@@ -40,17 +40,17 @@ class TrainEndToEndTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out), new PrintWriter(err), "train", "--data", "synthetic",
-                "--out", run.toString(), "--max-resolution", "16", "--latent", "32", "--max-channels", "32",
-                "--min-channels", "16", "--images-per-phase", "1500", "--batch", "16", "--ema", "0.9",
-                "--checkpoint-every", "3000", "--keep", "2", "--sample-every", "3000", "--samples", "16");
+                "--out", run.toString(), "--max-resolution", "16", "--latent", "16", "--max-channels", "16",
+                "--min-channels", "16", "--images-per-phase", "1000", "--batch", "16", "--ema", "0.9",
+                "--checkpoint-every", "2000", "--keep", "2", "--sample-every", "2000", "--samples", "16");
         assertEquals(0, code, err.toString());
 
         RunFolder folder = new RunFolder(run);
         List<Path> checkpoints = folder.checkpoints();
         assertEquals(2, checkpoints.size(), "keeps the newest 2: " + checkpoints);
-        // The schedule ends after 1500 images at 4 px plus fade-in and stabilization at 8 and 16 px: 7500 images,
+        // The schedule ends after 1000 images at 4 px plus fade-in and stabilization at 8 and 16 px: 5000 images,
         // i.e. the step of 16 that crosses it.
-        long steps = (7500 + 15) / 16;
+        long steps = (5000 + 15) / 16;
         assertEquals(steps * 16, RunFolder.imagesShown(checkpoints.getLast()));
         for (String file : List.of("samples.png", "real.png", "losses.csv", "losses.png")) {
             assertTrue(Files.size(run.resolve(file)) > 0, file);
