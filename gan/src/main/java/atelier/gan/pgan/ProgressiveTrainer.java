@@ -90,6 +90,7 @@ public final class ProgressiveTrainer {
         updateAverage();
 
         shown += n;
+        setAlpha(level); // between steps the networks show the fade-in reached, as a resumed trainer does
         return new Step(level, alpha, shown, dLoss, gLoss.loss());
     }
 
