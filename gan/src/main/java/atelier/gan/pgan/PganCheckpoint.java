@@ -105,7 +105,7 @@ public final class PganCheckpoint {
                     + " px, above the maximum resolution asked for (" + wanted.maxResolution() + ")");
         }
         ProgressiveTrainer trainer = new ProgressiveTrainer(device, config, data);
-        trainer.restorePosition(level, info.longValue("images_shown"), Long.parseUnsignedLong(info.string("rng_state"), 16));
+        trainer.positionAt(level, info.longValue("images_shown"), Long.parseUnsignedLong(info.string("rng_state"), 16));
         loadParameters(device, checkpoint, "", trainer.generator().parameters());
         loadParameters(device, checkpoint, EMA_PREFIX, trainer.averageGenerator().parameters());
         loadParameters(device, checkpoint, "", trainer.discriminator().parameters());

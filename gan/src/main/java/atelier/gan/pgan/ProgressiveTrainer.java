@@ -189,11 +189,11 @@ public final class ProgressiveTrainer {
     }
 
     /**
-     * Puts the trainer where a saved run stood: grows the networks to the saved level (the same sequence of
-     * growths as the run, so later levels start from the same fresh weights), then sets images shown and the RNG.
-     * The caller then loads the saved weights and optimizer moments.
+     * Puts the trainer at a point of the schedule: grows the networks to {@code level} (the same sequence of
+     * growths as a run, so later levels start from the same fresh weights), then sets images shown and the RNG.
+     * A resume then loads the saved weights and optimizer moments; a benchmark starts timing steps there.
      */
-    void restorePosition(int level, long imagesShown, long rngState) {
+    public void positionAt(int level, long imagesShown, long rngState) {
         if (level >= config.shape().levels()) {
             throw new IllegalArgumentException("saved level " + level + " (" + PganShape.resolution(level)
                     + " px) is above this model's maximum resolution " + config.shape().maxResolution());

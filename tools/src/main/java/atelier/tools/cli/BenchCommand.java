@@ -3,8 +3,13 @@ package atelier.tools.cli;
 import atelier.core.device.CpuDevice;
 import atelier.tools.bench.ConvBench;
 import atelier.tools.bench.ConvBench.Shape;
+import atelier.tools.bench.StepBench;
 import atelier.tools.bench.TorchPeer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -18,38 +23,111 @@ import java.util.concurrent.Callable;
 
 /** {@code atelier bench}: throughput benchmarks, printed beside the PyTorch peer measured in the same run. */
 @Command(name = "bench", description = "Measure kernel throughput against PyTorch on this machine.",
-        subcommands = {BenchCommand.Conv.class})
+        subcommands = {BenchCommand.Conv.class, BenchCommand.Step.class})
 public final class BenchCommand {
+    /** Options every benchmark takes. */
+    static final class Common {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
 
-    @Command(name = "conv", mixinStandardHelpOptions = true,
-            description = "conv3x3 forward and forward+backward GFLOP/s at PGAN's shapes (C:px).")
-    static final class Conv implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batch;
-
-        @Option(names = "--shapes", split = ",", paramLabel = "C:PX",
-                description = "Shapes to measure, e.g. 512:4,16:1024 or resolutions 4,64 (default: all of PGAN's).")
-        List<String> shapes;
 
         @Option(names = "--threads", description = "CPU threads (default: all cores).")
         Integer threads;
 
         @Option(names = "--min-time", defaultValue = "1.0",
-                description = "Seconds of timed calls per measurement (default: ${DEFAULT-VALUE}).")
+                description = "Seconds of timed calls per measurement, at least one call (default: ${DEFAULT-VALUE}).")
         double minTime;
 
         @Option(names = "--no-peer", description = "Skip the PyTorch peer.")
         boolean noPeer;
 
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        int batch() {
+            if (batch < 1) {
+                throw new ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
+            }
+            return batch;
+        }
+
+        CpuDevice device() {
+            if (threads != null && threads < 1) {
+                throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
+            }
+            return threads == null ? new CpuDevice() : new CpuDevice(threads);
+        }
+    }
+
+    @Command(name = "step", mixinStandardHelpOptions = true,
+            description = {"Seconds per full PGAN training step (D on WGAN-GP + drift, G, moving average) with the "
+                    + "paper's network at each resolution, beside the same step in PyTorch (tools/python/"
+                    + "pgan_step_bench.py). Peak memory: run under /usr/bin/time -v."})
+    static final class Step implements Callable<Integer> {
+        @Option(names = "--resolutions", split = ",", defaultValue = "4,8,16", paramLabel = "PX",
+                description = "Resolutions, powers of two 4..4096 (default: ${DEFAULT-VALUE}).")
+        List<Integer> resolutions;
+
+        @Mixin
+        Common common;
 
         @Override
         public Integer call() throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
-            if (batch < 1) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
+            PrintWriter out = common.spec.commandLine().getOut();
+            int batch = common.batch();
+            for (int r : resolutions) {
+                if (r < 4 || r > 4096 || Integer.bitCount(r) != 1) {
+                    throw new ParameterException(common.spec.commandLine(),
+                            "--resolutions must be powers of two from 4 to 4096, got " + r);
+                }
             }
+            try (CpuDevice cpu = common.device()) {
+                Map<Integer, Double> peer = new HashMap<>();
+                TorchPeer torch = common.noPeer ? null : TorchPeer.find(out::println);
+                if (torch != null) {
+                    out.println("measuring the PyTorch peer first (tools/python/pgan_step_bench.py) ...");
+                    out.flush();
+                    torch.run("pgan_step_bench.py", List.of("--batch", Integer.toString(batch), "--threads",
+                            Integer.toString(cpu.threads()), "--min-time", Double.toString(common.minTime),
+                            "--resolutions", String.join(",", resolutions.stream().map(String::valueOf).toList())),
+                            json -> {
+                                peer.put(json.get("resolution").getAsInt(), json.get("seconds_per_step").getAsDouble());
+                                out.printf(Locale.ROOT, "PyTorch %s (%d threads): %d px done, peak RSS %.0f MiB%n",
+                                        json.get("torch").getAsString(), json.get("threads").getAsInt(),
+                                        json.get("resolution").getAsInt(), json.get("peak_rss_mib").getAsDouble());
+                                out.flush();
+                            });
+                }
+                out.printf("PGAN training step, batch %d, atelier on %s; seconds per step%n", batch, cpu.name());
+                out.printf("%-6s %12s %12s %10s%n", "px", "atelier", "torch", "ratio");
+                out.flush();
+                for (int r : resolutions) {
+                    StepBench.Result result = StepBench.measure(cpu, r, batch, common.minTime);
+                    Double t = peer.get(r);
+                    out.printf(Locale.ROOT, "%-6d %12.3f %12s %10s%n", r, result.secondsPerStep(),
+                            t == null ? "-" : String.format(Locale.ROOT, "%.3f", t),
+                            t == null ? "-" : String.format(Locale.ROOT, "%.3fx", result.secondsPerStep() / t));
+                    out.flush();
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "conv", mixinStandardHelpOptions = true,
+            description = "conv3x3 forward and forward+backward GFLOP/s at PGAN's shapes (C:px).")
+    static final class Conv implements Callable<Integer> {
+        @Option(names = "--shapes", split = ",", paramLabel = "C:PX",
+                description = "Shapes to measure, e.g. 512:4,16:1024 or resolutions 4,64 (default: all of PGAN's).")
+        List<String> shapes;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = common.spec.commandLine().getOut();
+            int batch = common.batch();
+            double minTime = common.minTime;
             List<Shape> measured = new ArrayList<>();
             for (String s : shapes == null ? List.<String>of() : shapes) {
                 measured.add(Shape.parse(s));
@@ -57,8 +135,9 @@ public final class BenchCommand {
             if (measured.isEmpty()) {
                 measured = Shape.PGAN;
             }
-            try (CpuDevice cpu = threads == null ? new CpuDevice() : new CpuDevice(threads)) {
-                Map<String, double[]> peer = noPeer ? Map.of() : peerFigures(measured, cpu.threads(), out);
+            try (CpuDevice cpu = common.device()) {
+                Map<String, double[]> peer = common.noPeer ? Map.of()
+                        : peerFigures(measured, batch, minTime, cpu.threads(), out);
                 out.printf("conv3x3 stride 1 pad 1, batch %d, atelier on %s; GFLOP/s%n", batch, cpu.name());
                 out.printf("%-9s %12s %12s %12s %12s %10s%n",
                         "C:px", "atelier fwd", "atelier f+b", "torch fwd", "torch f+b", "f+b ratio");
@@ -75,7 +154,8 @@ public final class BenchCommand {
             return 0;
         }
 
-        private Map<String, double[]> peerFigures(List<Shape> measured, int threads, PrintWriter out) throws IOException {
+        private static Map<String, double[]> peerFigures(List<Shape> measured, int batch, double minTime, int threads,
+                                                         PrintWriter out) throws IOException {
             Map<String, double[]> figures = new HashMap<>();
             TorchPeer torch = TorchPeer.find(out::println);
             if (torch == null) {
