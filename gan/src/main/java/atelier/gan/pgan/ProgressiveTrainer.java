@@ -178,6 +178,22 @@ public final class ProgressiveTrainer {
         return config;
     }
 
+    /**
+     * The first parameter of G, its moving average or D holding a NaN or infinity (its sum of squares is not
+     * finite), or null when all are finite: a diverged step must not be saved.
+     */
+    public String firstNonFiniteParameter() {
+        for (List<Parameter> params : List.of(generator.parameters(), average.parameters(),
+                discriminator.parameters())) {
+            for (Parameter p : params) {
+                if (!Float.isFinite(device.sumOfSquares(p.value()))) {
+                    return p.name();
+                }
+            }
+        }
+        return null;
+    }
+
     /** The optimizers of the current level: generator first, then discriminator. */
     Adam[] optimizers() {
         return new Adam[] {generatorAdam, discriminatorAdam};

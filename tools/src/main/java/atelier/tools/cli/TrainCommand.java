@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -47,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--grow-from", paramLabel = "CHECKPOINT",
             description = "Start from a trained checkpoint and grow it to --max-resolution (e.g. 2048 -> 4096), "
-                    + "with the schedule given here.")
+                    + "with the schedule (and --lr, if given) given here.")
     Path growFrom;
 
     @Option(names = "--max-resolution", description = "Final resolution, a power of two 4..4096 "
@@ -124,6 +125,9 @@ public final class TrainCommand implements Callable<Integer> {
                         + "add --resume to continue it, or choose another folder");
             }
             ProgressiveTrainer.Config saved = checkpoint == null ? null : PganCheckpoint.config(checkpoint);
+            if (resume) {
+                requireSavedSettings(saved, checkpoint.file());
+            }
             Integer resolution = saved == null || (growFrom != null && maxResolution != null) ? maxResolution
                     : Integer.valueOf(saved.shape().maxResolution());
             try (ImagePyramid images = DataSource.open(cpu, data, resolution, saved == null ? seed : saved.seed())) {
@@ -136,7 +140,8 @@ public final class TrainCommand implements Callable<Integer> {
                     trainer = PganCheckpoint.restore(cpu, checkpoint, images, new ProgressiveTrainer.Config(
                             new PganShape(saved.shape().latent(), resolution, saved.shape().maxChannels(),
                                     saved.shape().minChannels(), saved.shape().imageChannels()),
-                            schedule(), saved.adam(), saved.loss(), saved.emaBeta(), saved.seed(),
+                            schedule(), spec.commandLine().getParseResult().hasMatchedOption("--lr")
+                                    ? adam() : saved.adam(), saved.loss(), saved.emaBeta(), saved.seed(),
                             augmentation.augmentation()));
                     log.printf("growing %s (%d px, %d images) to %d px%n", growFrom,
                             trainer.generator().resolution(), trainer.imagesShown(), resolution);
@@ -144,9 +149,7 @@ public final class TrainCommand implements Callable<Integer> {
                     trainer = new ProgressiveTrainer(cpu, new ProgressiveTrainer.Config(
                             new PganShape(latent, resolution == null ? images.resolution() : resolution, maxChannels,
                                     minChannels, 3), schedule(),
-                            new Adam.Config(lr, Adam.Config.PGAN.beta1(), Adam.Config.PGAN.beta2(),
-                                    Adam.Config.PGAN.eps()),
-                            WganGp.Config.PGAN, ema, seed, augmentation.augmentation()), images);
+                            adam(), WganGp.Config.PGAN, ema, seed, augmentation.augmentation()), images);
                 }
                 log.printf("training 4 -> %d px on %s, %s; run folder %s%n", trainer.config().shape().maxResolution(),
                         data, cpu.name(), out);
@@ -156,6 +159,39 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * On --resume the run's saved settings continue: a training flag may be repeated (the same command line plus
+     * --resume works) but not changed.
+     */
+    private void requireSavedSettings(ProgressiveTrainer.Config saved, Path file) {
+        Map<String, Object[]> given = new LinkedHashMap<>();
+        given.put("--max-resolution", new Object[] {maxResolution, saved.shape().maxResolution()});
+        given.put("--images-per-phase", new Object[] {imagesPerPhase, saved.schedule().imagesPerPhase()});
+        given.put("--batch", new Object[] {batch == null ? null : Arrays.toString(batch),
+            Arrays.toString(saved.schedule().batchPerLevel())});
+        given.put("--latent", new Object[] {latent, saved.shape().latent()});
+        given.put("--max-channels", new Object[] {maxChannels, saved.shape().maxChannels()});
+        given.put("--min-channels", new Object[] {minChannels, saved.shape().minChannels()});
+        given.put("--lr", new Object[] {lr, saved.adam().lr()});
+        given.put("--ema", new Object[] {ema, saved.emaBeta()});
+        given.put("--seed", new Object[] {seed, saved.seed()});
+        for (String flag : AugmentationOptions.NAMES) {
+            given.put(flag, new Object[] {augmentation.augmentation(), saved.augmentation()});
+        }
+        for (Map.Entry<String, Object[]> e : given.entrySet()) {
+            Object[] values = e.getValue();
+            if (spec.commandLine().getParseResult().hasMatchedOption(e.getKey()) && !values[0].equals(values[1])) {
+                throw new ParameterException(spec.commandLine(), e.getKey() + " differs from the run being resumed ("
+                        + file + "); its saved settings continue on --resume: drop the flag, or use --grow-from "
+                        + "CHECKPOINT to continue with new settings");
+            }
+        }
+    }
+
+    private Adam.Config adam() {
+        return new Adam.Config(lr, Adam.Config.PGAN.beta1(), Adam.Config.PGAN.beta2(), Adam.Config.PGAN.eps());
     }
 
     private Schedule schedule() {
@@ -168,17 +204,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (resume && growFrom != null) {
             throw new ParameterException(spec.commandLine(), "--resume and --grow-from exclude each other");
-        }
-        if (resume) {
-            List<String> fixedOptions = new ArrayList<>(List.of("--max-resolution", "--images-per-phase", "--batch",
-                    "--latent", "--max-channels", "--min-channels", "--lr", "--ema", "--seed"));
-            fixedOptions.addAll(AugmentationOptions.NAMES);
-            for (String fixed : fixedOptions) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
-                    throw new ParameterException(spec.commandLine(), fixed + " cannot change on --resume (the run's "
-                            + "saved settings continue); use --grow-from CHECKPOINT to continue with new settings");
-                }
-            }
         }
         if (maxResolution != null && (maxResolution < 4 || maxResolution > 4096 || Integer.bitCount(maxResolution) != 1)) {
             throw new ParameterException(spec.commandLine(),

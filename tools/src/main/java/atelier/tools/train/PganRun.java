@@ -107,13 +107,20 @@ public final class PganRun {
         return (done / every + 1) * every;
     }
 
-    /** Divergence stops the run before anything is saved from it. */
+    /** Divergence (a loss or a weight not finite) stops the run before anything is saved from it. */
     private void checkFinite(ProgressiveTrainer.Step s) {
         WganGp.DiscriminatorLoss d = s.discriminator();
-        if (!Float.isFinite(d.total()) || !Float.isFinite(s.generatorLoss())) {
+        String what = !Float.isFinite(d.total()) || !Float.isFinite(s.generatorLoss())
+                ? "D loss " + d.total() + ", G loss " + s.generatorLoss() : null;
+        if (what == null) {
+            String parameter = trainer.firstNonFiniteParameter();
+            what = parameter == null ? null : "weight " + parameter + " is not finite";
+        }
+        if (what != null) {
             throw new IllegalStateException(String.format(Locale.ROOT,
-                    "training diverged at %d px, %d images shown: D loss %s, G loss %s; the last checkpoint is intact",
-                    PganShape.resolution(s.level()), s.imagesShown(), d.total(), s.generatorLoss()));
+                    "training diverged at %d px, %d images shown: %s; the last checkpoint is intact: continue "
+                            + "from it with --grow-from CHECKPOINT and a lower --lr",
+                    PganShape.resolution(s.level()), s.imagesShown(), what));
         }
     }
 
