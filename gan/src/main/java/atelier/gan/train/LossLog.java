@@ -73,8 +73,12 @@ public final class LossLog implements AutoCloseable {
         for (double v : values) {
             row.append(',').append(String.format(Locale.ROOT, "%.6g", v));
         }
-        out.write(row.append('\n').toString());
-        out.flush();
+        try {
+            out.write(row.append('\n').toString());
+            out.flush();
+        } catch (IOException e) {
+            throw new IOException("cannot append to " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Every row so far as numbers: images shown, then the columns. */

@@ -34,7 +34,10 @@ public final class AtomicFile implements AutoCloseable {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code file} in one go from {@code content}. */
+    /**
+     * Writes {@code file} in one go from {@code content}. A failure (e.g. a full disk) is an IOException naming the
+     * file; the file as it was before stays untouched.
+     */
     public static void write(Path file, Content content) throws IOException {
         try (AtomicFile pending = begin(file)) {
             // A writer that closes its stream must not close the channel before it is forced to disk.
@@ -47,6 +50,10 @@ public final class AtomicFile implements AutoCloseable {
             content.writeTo(out);
             out.flush();
             pending.commit();
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
