@@ -69,7 +69,12 @@ public final class SourceImages {
                 throw new UnusableImageException("empty file (0 bytes)");
             }
         } catch (IOException e) {
-            throw new UnusableImageException("unreadable (" + oneLine(e) + ")");
+            // The JVM decodes file names in the system's encoding; bytes that are not valid there become U+FFFD,
+            // and the name no longer leads back to the file.
+            throw new UnusableImageException(file.getFileName().toString().indexOf('\uFFFD') >= 0
+                    ? "its name is not valid " + System.getProperty("sun.jnu.encoding") + " and cannot be opened by "
+                            + "name; rename the file"
+                    : "unreadable (" + oneLine(e) + ")");
         }
         Header header;
         try {
