@@ -14,6 +14,10 @@ import atelier.core.kernels.Reduce;
 import atelier.core.kernels.Resample;
 import atelier.core.kernels.Resize;
 import atelier.core.kernels.Warp;
+import atelier.core.device.DeviceChecks.AdamStep;
+import atelier.core.device.DeviceChecks.ConvShape;
+import atelier.core.device.DeviceChecks.MbstdShape;
+import atelier.core.device.DeviceChecks.ResizePlan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +25,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import static atelier.core.device.DeviceChecks.REDUCE_BLOCK;
+import static atelier.core.device.DeviceChecks.plane;
+import static atelier.core.device.DeviceChecks.requireColorJitter;
+import static atelier.core.device.DeviceChecks.requireDivisible;
+import static atelier.core.device.DeviceChecks.requireFactor;
+import static atelier.core.device.DeviceChecks.requireFlipRotate90;
+import static atelier.core.device.DeviceChecks.requireSameShape;
+import static atelier.core.device.DeviceChecks.rotationCosSin;
 
 /**
  * The CPU device: each launch splits the kernel's work-item range into one contiguous chunk per thread and runs
@@ -30,8 +43,6 @@ import java.util.concurrent.Future;
 public final class CpuDevice implements Device {
     /** Launches with less work than this (items x work per item) run on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 15;
-    /** Block size of the first pass of a reduction; fixed, so sums do not depend on the thread count. */
-    private static final int REDUCE_BLOCK = 4096;
 
     /** A kernel launch over a slice [begin, end) of its work items. */
     @FunctionalInterface
@@ -132,25 +143,6 @@ public final class CpuDevice implements Device {
                 x.data(), dy.data(), wScale, dw.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize, pad));
     }
 
-    /** Dimensions of a convolution, checked against each other. */
-    private record ConvShape(int batch, int inC, int inH, int inW, int outC, int ksize, int outH, int outW) {
-        static ConvShape of(Tensor x, Tensor w, int pad) {
-            x.requireRank("conv2d input", 4);
-            w.requireRank("conv2d weight", 4);
-            int ksize = w.dim(2);
-            if (w.dim(3) != ksize || w.dim(1) != x.dim(1)) {
-                throw new IllegalArgumentException(
-                        "conv2d weight " + w + " does not fit input " + x + " (expected [K, " + x.dim(1) + ", R, R])");
-            }
-            int outH = x.dim(2) + 2 * pad - ksize + 1;
-            int outW = x.dim(3) + 2 * pad - ksize + 1;
-            if (pad < 0 || outH < 1 || outW < 1) {
-                throw new IllegalArgumentException("conv2d of " + x + " with " + w + " and pad " + pad + " is empty");
-            }
-            return new ConvShape(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), ksize, outH, outW);
-        }
-    }
-
     @Override
     public void dense(Tensor x, Tensor w, float wScale, Tensor y) {
         int batch = x.requireRank("dense input", 2).dim(0);
@@ -178,14 +170,6 @@ public final class CpuDevice implements Device {
         dy.requireShape("dense output gradient", batch, out);
         parallelFor(dw.numel(), batch,
                 (b, e) -> Dense.backwardWeight(b, e, x.data(), dy.data(), wScale, dw.data(), batch, in, out));
-    }
-
-    /** Elements per channel of a [N, C, ...] tensor, checking it has a batch and a channel dimension. */
-    private static int plane(String what, Tensor t) {
-        if (t.rank() < 2 || t.dim(0) == 0 || t.dim(1) == 0) {
-            throw new IllegalArgumentException(what + " " + t + " needs a non-empty batch and channel dimension");
-        }
-        return t.numel() / (t.dim(0) * t.dim(1));
     }
 
     @Override
@@ -267,33 +251,6 @@ public final class CpuDevice implements Device {
     private void resizeAxisBackward(Tensor dy, Tensor dx, int inner, ResizeAxis a) {
         parallelFor(dx.numel(), a.readers(), (b, e) -> Resize.axisBackward(b, e, dy.data(), dx.data(), a.in(),
                 a.out(), inner, a.start(), a.weights(), a.taps(), a.firstReader(), a.readers()));
-    }
-
-    /** A resize of x [N, C, H, W] to y [N, C, H', W']: its two axes and the [N, C, H, W'] intermediate. */
-    private record ResizePlan(ResizeAxis across, ResizeAxis down, Tensor wide) {
-        static ResizePlan of(Tensor x, Tensor y, String xName, String yName) {
-            x.requireRank(xName, 4);
-            y.requireRank(yName, 4);
-            if (x.dim(0) != y.dim(0) || x.dim(1) != y.dim(1) || x.numel() == 0 || y.numel() == 0) {
-                throw new IllegalArgumentException(yName + " " + y + " does not fit " + xName + " " + x
-                        + " (expected the same non-empty batch and channels)");
-            }
-            return new ResizePlan(ResizeAxis.bicubic(x.dim(3), y.dim(3)), ResizeAxis.bicubic(x.dim(2), y.dim(2)),
-                    Tensor.zeros(x.dim(0), x.dim(1), x.dim(2), y.dim(3)));
-        }
-    }
-
-    private static void requireFactor(int factor) {
-        if (factor < 1) {
-            throw new IllegalArgumentException("upsampling factor must be >= 1, got " + factor);
-        }
-    }
-
-    private static void requireDivisible(Tensor x, int factor) {
-        x.requireRank("downsample input", 4);
-        if (x.dim(2) % factor != 0 || x.dim(3) % factor != 0) {
-            throw new IllegalArgumentException("downsample input " + x + " is not divisible by factor " + factor);
-        }
     }
 
     @Override
@@ -388,24 +345,6 @@ public final class CpuDevice implements Device {
                 groupSize));
     }
 
-    /** Dimensions of a minibatch-stddev launch, checked against its statistics buffers. */
-    private record MbstdShape(int groups, int channels, int plane, int features) {
-        static MbstdShape of(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor stat, String statName) {
-            x.requireRank("minibatch stddev input", 4);
-            if (groupSize < 1 || x.dim(0) % groupSize != 0) {
-                throw new IllegalArgumentException(
-                        "minibatch stddev group size " + groupSize + " does not divide batch " + x.dim(0));
-            }
-            int groups = x.dim(0) / groupSize;
-            int plane = x.dim(2) * x.dim(3);
-            int features = x.dim(1) * plane;
-            mean.requireShape("minibatch stddev mean", groups, features);
-            std.requireShape("minibatch stddev std", groups, features);
-            stat.requireShape(statName, groups);
-            return new MbstdShape(groups, x.dim(1), plane, features);
-        }
-    }
-
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
         requireSameShape("add operand", b, a);
@@ -498,97 +437,31 @@ public final class CpuDevice implements Device {
     @Override
     public void adam(Tensor p, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                      long step) {
-        requireSameShape("adam gradient", g, p);
-        requireSameShape("adam first moment", m, p);
-        requireSameShape("adam second moment", v, p);
-        if (step < 1) {
-            throw new IllegalArgumentException("adam step counts from 1, got " + step);
-        }
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
-        float bias2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        AdamStep a = AdamStep.of(p, g, m, v, lr, beta1, beta2, eps, step);
         parallelFor(p.numel(), 8, (s, e) -> Adam.update(s, e, p.data(), g.data(), m.data(), v.data(),
-                (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2), (float) eps, stepSize,
-                bias2Sqrt));
-    }
-
-    private static void requireSameShape(String what, Tensor t, Tensor like) {
-        t.requireShape(what, like.shape());
+                a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.eps, a.stepSize, a.bias2Sqrt));
     }
 
     @Override
     public void flipRotate90(Tensor x, Tensor quarterTurns, Tensor hflip, Tensor vflip, Tensor y) {
-        int batch = requireWarp("flipRotate90", x, y);
-        float[] turns = quarterTurns.requireShape("quarter turns", batch).data();
-        for (int n = 0; n < batch; n++) {
-            float k = turns[n];
-            if (k != 0f && k != 1f && k != 2f && k != 3f) {
-                throw new IllegalArgumentException("quarter turns of sample " + n + " must be 0, 1, 2 or 3, got " + k);
-            }
-            if ((k == 1f || k == 3f) && x.dim(2) != x.dim(3)) {
-                throw new IllegalArgumentException(
-                        "an odd number of quarter turns needs square images, got " + x + " (sample " + n + ")");
-            }
-        }
-        requireFlags("horizontal flip", hflip.requireShape("horizontal flip flags", batch));
-        requireFlags("vertical flip", vflip.requireShape("vertical flip flags", batch));
-        parallelFor(y.numel(), 1, (b, e) -> Warp.flipRotate90(b, e, x.data(), turns, hflip.data(), vflip.data(),
+        requireFlipRotate90(x, quarterTurns, hflip, vflip, y);
+        parallelFor(y.numel(), 1, (b, e) -> Warp.flipRotate90(b, e, x.data(), quarterTurns.data(), hflip.data(), vflip.data(),
                 y.data(), x.dim(1), x.dim(2), x.dim(3)));
     }
 
     @Override
     public void rotate(Tensor x, Tensor angle, Tensor y) {
-        int batch = requireWarp("rotate", x, y);
-        float[] angles = angle.requireShape("rotation angles", batch).data();
-        float[] cos = new float[batch];
-        float[] sin = new float[batch];
-        for (int n = 0; n < batch; n++) {
-            cos[n] = (float) Math.cos(angles[n]);
-            sin[n] = (float) Math.sin(angles[n]);
-        }
+        float[][] cosSin = rotationCosSin(x, angle, y);
+        float[] cos = cosSin[0];
+        float[] sin = cosSin[1];
         parallelFor(y.numel(), 16, (b, e) -> Warp.rotate(b, e, x.data(), cos, sin, y.data(), x.dim(1), x.dim(2),
                 x.dim(3)));
     }
 
-    /** Checks a warp's input and output: same [N, C, H, W] shape, separate storage. Returns N. */
-    private static int requireWarp(String what, Tensor x, Tensor y) {
-        x.requireRank(what + " input", 4);
-        requireSameShape(what + " output", y, x);
-        if (x.data() == y.data() && x.numel() > 0) {
-            throw new IllegalArgumentException(what + " output must not share storage with its input");
-        }
-        return x.dim(0);
-    }
-
-    private static void requireFlags(String what, Tensor flags) {
-        float[] f = flags.data();
-        for (int n = 0; n < f.length; n++) {
-            if (f[n] != 0f && f[n] != 1f) {
-                throw new IllegalArgumentException(what + " flag of sample " + n + " must be 0 or 1, got " + f[n]);
-            }
-        }
-    }
-
-    private static void requireNonNegative(String what, Tensor factors) {
-        float[] f = factors.data();
-        for (int n = 0; n < f.length; n++) {
-            if (!(f[n] >= 0f)) {
-                throw new IllegalArgumentException(what + " factor of sample " + n + " must be >= 0, got " + f[n]);
-            }
-        }
-    }
-
     @Override
     public void colorJitter(Tensor x, Tensor brightness, Tensor contrast, Tensor saturation, Tensor hue, Tensor y) {
-        x.requireRank("colour jitter input", 4);
-        if (x.dim(1) != 3) {
-            throw new IllegalArgumentException("colour jitter needs RGB images [N, 3, H, W], got " + x);
-        }
-        requireSameShape("colour jitter output", y, x);
+        requireColorJitter(x, brightness, contrast, saturation, hue, y);
         int batch = x.dim(0);
-        requireNonNegative("brightness", brightness.requireShape("brightness factors", batch));
-        requireNonNegative("contrast", contrast.requireShape("contrast factors", batch));
-        requireNonNegative("saturation", saturation.requireShape("saturation factors", batch));
-        hue.requireShape("hue shifts", batch);
         int plane = x.dim(2) * x.dim(3);
         int pixels = batch * plane;
         parallelFor(pixels, 3, (b, e) -> ColorJitter.brightness(b, e, x.data(), brightness.data(), y.data(), plane));

@@ -9,6 +9,11 @@ import atelier.core.Tensor;
  *
  * <p>Shapes: images are [N, C, H, W]; conv weights [K, C, R, R]; dense x [N, In], weights [Out, In].
  * Input gradients are overwritten; parameter gradients ({@code dw}, {@code db}) are accumulated.
+ *
+ * <p>Data: a device may keep its own copy of a tensor's storage array (a GPU does) and run launches later than
+ * they are called. The host marks where it touches tensor data: {@link #toHost} before it reads or writes a
+ * tensor's array, {@link #fromHost} after it has written one. Devices track data by the storage array, so
+ * views made by {@link Tensor#reshape} share it. On the CPU device both are no-ops.
  */
 public interface Device extends AutoCloseable {
 
@@ -134,6 +139,17 @@ public interface Device extends AutoCloseable {
      * unchanged). y may be x. See {@link atelier.core.kernels.ColorJitter}.
      */
     void colorJitter(Tensor x, Tensor brightness, Tensor contrast, Tensor saturation, Tensor hue, Tensor y);
+
+    /**
+     * The host is about to read or write these tensors' arrays: finishes every pending launch and makes the host
+     * copy current.
+     */
+    default void toHost(Tensor... tensors) {
+    }
+
+    /** The host has written these tensors' arrays: any copy the device holds is stale. */
+    default void fromHost(Tensor... tensors) {
+    }
 
     @Override
     void close();

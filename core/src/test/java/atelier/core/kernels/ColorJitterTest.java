@@ -2,6 +2,7 @@ package atelier.core.kernels;
 
 import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
+import atelier.core.device.Device;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -39,7 +40,7 @@ class ColorJitterTest {
         return params(v);
     }
 
-    private static float[] jitter(CpuDevice cpu, float[] x, int h, int w, Tensor b, Tensor c, Tensor s, Tensor hue) {
+    private static float[] jitter(Device cpu, float[] x, int h, int w, Tensor b, Tensor c, Tensor s, Tensor hue) {
         Tensor y = Tensor.zeros(b.dim(0), 3, h, w);
         cpu.colorJitter(Tensor.of(x.clone(), b.dim(0), 3, h, w), b, c, s, hue, y);
         return y.data();

@@ -1,6 +1,8 @@
 package atelier.core.kernels;
 
 import atelier.core.device.CpuDevice;
+import atelier.core.device.Device;
+import atelier.core.device.TestDevices;
 import org.junit.jupiter.api.function.Executable;
 
 import java.util.Random;
@@ -23,6 +25,8 @@ public final class GradCheck {
     private static final double TOLERANCE = 1e-7;
     /** Below this much work (items x work per item) CpuDevice runs a launch on one thread (MIN_PARALLEL_WORK). */
     private static final long PARALLEL_WORK = 1L << 15;
+    /** Another device may round differently (fused multiply-add, its own sqrt); relative to 1 + |value|. */
+    private static final double DEVICE_TOLERANCE = 1e-5;
 
     private GradCheck() {
     }
@@ -112,10 +116,12 @@ public final class GradCheck {
     }
 
     /**
-     * Runs {@code launch} (which must build fresh tensors) on a CpuDevice with 1, 2 and 3 threads, asserts that every
-     * returned array is bit-identical across the three and returns the single-thread arrays.
+     * Runs {@code launch} (which must build fresh tensors and return their storage arrays) on a CpuDevice with 1, 2
+     * and 3 threads, asserts that every returned array is bit-identical across the three and returns the
+     * single-thread arrays. Where {@code atelier.test.device} names another device ({@link TestDevices}), also runs
+     * it there and asserts that it agrees with the CPU to float rounding.
      */
-    public static float[][] identicalOnAnyThreadCountAll(String what, Function<CpuDevice, float[][]> launch) {
+    public static float[][] identicalOnAnyThreadCountAll(String what, Function<Device, float[][]> launch) {
         float[][] first = null;
         for (int threads = 1; threads <= 3; threads++) {
             try (CpuDevice cpu = new CpuDevice(threads)) {
@@ -129,11 +135,23 @@ public final class GradCheck {
                 }
             }
         }
+        if (!TestDevices.isCpu()) {
+            try (Device device = TestDevices.open()) {
+                float[][] got = launch.apply(device);
+                for (int k = 0; k < first.length; k++) {
+                    float[] onDevice = TestDevices.read(device, got[k]);
+                    for (int i = 0; i < onDevice.length; i++) {
+                        assertEquals(first[k][i], onDevice[i], DEVICE_TOLERANCE * (1 + Math.abs(first[k][i])),
+                                what + " (result " + k + ") on " + device.name() + " at element " + i);
+                    }
+                }
+            }
+        }
         return first;
     }
 
     /** {@link #identicalOnAnyThreadCountAll} for a launch with one result. */
-    public static float[] identicalOnAnyThreadCount(String what, Function<CpuDevice, float[]> launch) {
+    public static float[] identicalOnAnyThreadCount(String what, Function<Device, float[]> launch) {
         return identicalOnAnyThreadCountAll(what, cpu -> new float[][] {launch.apply(cpu)})[0];
     }
 

@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * central finite differences are accurate to ~1e-9 and test the kernels' math, not float rounding.
  */
 public final class KernelTwin {
-    private static final Path SOURCES = Path.of("src/main/java/atelier/core/kernels");
+    /** The kernel sources; another module running core's tests (tornado) points here with atelier.kernel.sources. */
+    private static final Path SOURCES =
+            Path.of(System.getProperty("atelier.kernel.sources", "src/main/java/atelier/core/kernels"));
     private static final String TWIN_PACKAGE = "twin64.kernels";
     private static final KernelTwin INSTANCE = compile();
 

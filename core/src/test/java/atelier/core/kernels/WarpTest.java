@@ -2,6 +2,7 @@ package atelier.core.kernels;
 
 import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
+import atelier.core.device.Device;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,13 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WarpTest {
     private static final KernelTwin TWIN = KernelTwin.get();
 
-    private static Tensor flipRotate90(CpuDevice cpu, Tensor x, Tensor k, Tensor h, Tensor v) {
+    private static Tensor flipRotate90(Device cpu, Tensor x, Tensor k, Tensor h, Tensor v) {
         Tensor y = x.zerosLike();
         cpu.flipRotate90(x, k, h, v, y);
         return y;
     }
 
-    private static Tensor rotate(CpuDevice cpu, Tensor x, Tensor angle) {
+    private static Tensor rotate(Device cpu, Tensor x, Tensor angle) {
         Tensor y = x.zerosLike();
         cpu.rotate(x, angle, y);
         return y;
