@@ -1,0 +1,168 @@
+package atelier.tornado;
+
+import atelier.core.device.Residency;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one place TornadoVM task graphs are built and run. Launches are recorded as tasks of a pending graph and run
+ * together when the host needs data ({@link #toHost}, {@link #fromHost}) or the device closes, so that within a
+ * graph every intermediate stays on the GPU. Each graph copies in the arrays it touches first
+ * ({@code FIRST_EXECUTION}) and keeps what it writes on the device ({@code UNDER_DEMAND}); {@link Residency} knows
+ * which executed plan holds the newest copy of each array, which is copied back only when the host or a later graph
+ * reads it.
+ */
+final class TaskGraphs implements AutoCloseable {
+    /** Executed plans kept for their device-resident results; past this the oldest is copied back and freed. */
+    private static final int LIVE_PLANS = 8;
+
+    /** Adds one task, calling a {@link TornadoKernels} method, to {@code graph} under {@code taskId}. */
+    @FunctionalInterface
+    interface TaskAdder {
+        void add(TaskGraph graph, String taskId, KernelContext context);
+    }
+
+    private record Executed(TornadoExecutionPlan plan, TornadoExecutionResult result) {
+    }
+
+    /** The graph being recorded, the arrays it has seen and the ones its tasks write. */
+    private static final class Pending {
+        final TaskGraph graph;
+        final KernelContext context = new KernelContext();
+        final GridScheduler grid = new GridScheduler();
+        final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        final Set<float[]> written = Collections.newSetFromMap(new IdentityHashMap<>());
+        int tasks;
+
+        Pending(String name) {
+            graph = new TaskGraph(name);
+        }
+    }
+
+    private final TornadoDevice device;
+    private final Residency<Executed> residency = new Residency<>();
+    private final ArrayDeque<Executed> live = new ArrayDeque<>();
+    private Pending pending;
+    private long graphCount;
+
+    TaskGraphs(TornadoDevice device) {
+        this.device = device;
+    }
+
+    /**
+     * Records a launch over work items [0, items) that reads {@code reads} (float[] or int[]) and writes
+     * {@code writes}; an array both read and written is listed in both.
+     */
+    void launch(int items, Object[] reads, float[][] writes, TaskAdder task) {
+        if (items == 0) {
+            return;
+        }
+        if (pending == null) {
+            pending = new Pending("atelier" + graphCount++);
+        }
+        Pending p = pending;
+        for (Object array : reads) {
+            enter(p, array);
+        }
+        for (float[] array : writes) {
+            enter(p, array);
+        }
+        String taskId = "t" + p.tasks++;
+        task.add(p.graph, taskId, p.context);
+        p.grid.setWorkerGrid(p.graph.getTaskGraphName() + "." + taskId, new WorkerGrid1D(items));
+        Collections.addAll(p.written, writes);
+    }
+
+    /** First sight of an array in the pending graph: its newest copy comes to the host, then into the graph. */
+    private void enter(Pending p, Object array) {
+        if (p.seen.add(array)) {
+            if (array instanceof float[] data) {
+                copyBack(data);
+            }
+            p.graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, array);
+        }
+    }
+
+    /** Runs the pending launches and makes the host copies of {@code arrays} current. */
+    void toHost(float[]... arrays) {
+        flush();
+        for (float[] array : arrays) {
+            copyBack(array);
+        }
+    }
+
+    /** Runs the pending launches; the host has written {@code arrays}, so device copies of them are stale. */
+    void fromHost(float[]... arrays) {
+        flush();
+        for (float[] array : arrays) {
+            residency.hostCurrent(array);
+        }
+    }
+
+    private void copyBack(float[] array) {
+        Executed holder = residency.holderOf(array);
+        if (holder != null) {
+            holder.result().transferToHost(array);
+            residency.hostCurrent(array);
+        }
+    }
+
+    private void flush() {
+        if (pending == null) {
+            return;
+        }
+        Pending p = pending;
+        pending = null;
+        if (!p.written.isEmpty()) {
+            p.graph.transferToHost(DataTransferMode.UNDER_DEMAND, p.written.toArray());
+        }
+        TornadoExecutionPlan plan = new TornadoExecutionPlan(p.graph.snapshot());
+        TornadoExecutionResult result = plan.withDevice(device).withGridScheduler(p.grid).execute();
+        Executed executed = new Executed(plan, result);
+        for (float[] array : p.written) {
+            residency.written(array, executed);
+        }
+        live.addLast(executed);
+        live.removeIf(e -> residency.heldBy(e).isEmpty() && free(e));
+        while (live.size() > LIVE_PLANS) {
+            Executed oldest = live.removeFirst();
+            residency.heldBy(oldest).forEach(this::copyBack);
+            free(oldest);
+        }
+    }
+
+    /** Frees the device memory of an executed plan; returns true for removeIf. */
+    private static boolean free(Executed executed) {
+        try {
+            executed.plan().close();
+            return true;
+        } catch (TornadoExecutionPlanException e) {
+            throw new IllegalStateException("TornadoVM could not free a plan's device memory: " + e.getReason(), e);
+        }
+    }
+
+    /** Runs what is pending and copies every device-held result back, so the host holds all data. */
+    @Override
+    public void close() {
+        flush();
+        for (Executed executed : live) {
+            residency.heldBy(executed).forEach(this::copyBack);
+            free(executed);
+        }
+        live.clear();
+    }
+}
