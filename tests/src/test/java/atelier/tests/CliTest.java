@@ -67,6 +67,34 @@ class CliTest {
         assertTrue(r.out().contains("simd width"), r.out());
     }
 
+    @Test
+    void devicesSaysThisBuildHasNoGpuDevice() {
+        Result r = run("devices");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("gpu\\s+none in this build \\(TornadoVM: mvn -Ptornado "
+                + "package, see README\\)")), r.out());
+    }
+
+    @Test
+    void deviceFlagRefusesWhatThisBuildCannotOpenWithOneLine() {
+        assertOneLineError(run("bench", "conv", "--device", "tornado", "--no-peer"), 2,
+                "--device tornado: TornadoVM is not in this build (build with mvn -Ptornado package, run with the "
+                        + "TornadoVM SDK)");
+        assertOneLineError(run("demo", "--device", "gpu:0"), 2,
+                "--device gpu:0: unknown device; expected cpu, auto or tornado[:N]");
+        assertOneLineError(run("bench", "conv", "--threads", "0", "--no-peer"), 2, "--threads must be >= 1, got 0");
+    }
+
+    @Test
+    void deviceAutoFallsBackToTheCpuSayingWhy() {
+        Result r = run("bench", "conv", "--device", "auto", "--threads", "1", "--no-peer", "--batch", "1",
+                "--min-time", "0", "--shapes", "4:4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("--device auto: no GPU runtime in this build; running on cpu (1 thread)\n"),
+                r.out());
+        assertTrue(r.out().contains("atelier on cpu (1 thread)"), r.out());
+    }
+
     @TempDir
     Path tmp;
 

@@ -47,6 +47,7 @@ public final class PganCheckpoint {
         Adam[] adams = trainer.optimizers();
         tensors.putAll(adams[0].state());
         tensors.putAll(adams[1].state());
+        trainer.device().toHost(tensors.values().toArray(Tensor[]::new));
 
         JsonObject info = new JsonObject();
         info.addProperty("kind", KIND);

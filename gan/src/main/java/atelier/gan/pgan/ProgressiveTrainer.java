@@ -199,6 +199,11 @@ public final class ProgressiveTrainer {
         return new Adam[] {generatorAdam, discriminatorAdam};
     }
 
+    /** The device it trains on; the host reads checkpoints and samples through its {@link Device#toHost}. */
+    public Device device() {
+        return device;
+    }
+
     /** The random generator that draws batches, latents and penalty mixes (saved so a resume continues it). */
     Rng rng() {
         return rng;

@@ -93,6 +93,7 @@ public final class WganGp {
 
         Tensor sumSq = Tensor.zeros(n);
         device.rowSumsOfSquares(g, sumSq);
+        device.toHost(sumSq);   // the norms and coefficients are computed on the host
         Tensor coefficient = Tensor.zeros(n);
         double penalty = 0;
         for (int i = 0; i < n; i++) {

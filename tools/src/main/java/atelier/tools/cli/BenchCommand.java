@@ -1,6 +1,6 @@
 package atelier.tools.cli;
 
-import atelier.core.device.CpuDevice;
+import atelier.core.device.Device;
 import atelier.tools.bench.ConvBench;
 import atelier.tools.bench.ConvBench.Shape;
 import atelier.tools.bench.StepBench;
@@ -33,8 +33,8 @@ public final class BenchCommand {
         @Option(names = "--batch", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--threads", description = "CPU threads (default: all cores).")
-        Integer threads;
+        @Mixin
+        DeviceOptions device;
 
         @Option(names = "--min-time", defaultValue = "1.0",
                 description = "Seconds of timed calls per measurement, at least one call (default: ${DEFAULT-VALUE}).")
@@ -48,13 +48,6 @@ public final class BenchCommand {
                 throw new ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
             }
             return batch;
-        }
-
-        CpuDevice device() {
-            if (threads != null && threads < 1) {
-                throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
-            }
-            return threads == null ? new CpuDevice() : new CpuDevice(threads);
         }
     }
 
@@ -80,14 +73,14 @@ public final class BenchCommand {
                             "--resolutions must be powers of two from 4 to 4096, got " + r);
                 }
             }
-            try (CpuDevice cpu = common.device()) {
+            try (Device device = common.device.open(out)) {
                 Map<Integer, Double> peer = new HashMap<>();
                 TorchPeer torch = common.noPeer ? null : TorchPeer.find(out::println);
                 if (torch != null) {
                     out.println("measuring the PyTorch peer first (tools/python/pgan_step_bench.py) ...");
                     out.flush();
                     torch.run("pgan_step_bench.py", List.of("--batch", Integer.toString(batch), "--threads",
-                            Integer.toString(cpu.threads()), "--min-time", Double.toString(common.minTime),
+                            Integer.toString(common.device.cpuThreads()), "--min-time", Double.toString(common.minTime),
                             "--resolutions", String.join(",", resolutions.stream().map(String::valueOf).toList())),
                             json -> {
                                 peer.put(json.get("resolution").getAsInt(), json.get("seconds_per_step").getAsDouble());
@@ -97,11 +90,11 @@ public final class BenchCommand {
                                 out.flush();
                             });
                 }
-                out.printf("PGAN training step, batch %d, atelier on %s; seconds per step%n", batch, cpu.name());
+                out.printf("PGAN training step, batch %d, atelier on %s; seconds per step%n", batch, device.name());
                 out.printf("%-6s %12s %12s %10s%n", "px", "atelier", "torch", "ratio");
                 out.flush();
                 for (int r : resolutions) {
-                    StepBench.Result result = StepBench.measure(cpu, r, batch, common.minTime);
+                    StepBench.Result result = StepBench.measure(device, r, batch, common.minTime);
                     Double t = peer.get(r);
                     out.printf(Locale.ROOT, "%-6d %12.3f %12s %10s%n", r, result.secondsPerStep(),
                             t == null ? "-" : String.format(Locale.ROOT, "%.3f", t),
@@ -135,15 +128,15 @@ public final class BenchCommand {
             if (measured.isEmpty()) {
                 measured = Shape.PGAN;
             }
-            try (CpuDevice cpu = common.device()) {
+            try (Device device = common.device.open(out)) {
                 Map<String, double[]> peer = common.noPeer ? Map.of()
-                        : peerFigures(measured, batch, minTime, cpu.threads(), out);
-                out.printf("conv3x3 stride 1 pad 1, batch %d, atelier on %s; GFLOP/s%n", batch, cpu.name());
+                        : peerFigures(measured, batch, minTime, common.device.cpuThreads(), out);
+                out.printf("conv3x3 stride 1 pad 1, batch %d, atelier on %s; GFLOP/s%n", batch, device.name());
                 out.printf("%-9s %12s %12s %12s %12s %10s%n",
                         "C:px", "atelier fwd", "atelier f+b", "torch fwd", "torch f+b", "f+b ratio");
                 out.flush();
                 for (Shape shape : measured) {
-                    ConvBench.Result r = ConvBench.measure(cpu, shape, batch, minTime);
+                    ConvBench.Result r = ConvBench.measure(device, shape, batch, minTime);
                     double[] t = peer.get(shape.toString());
                     out.printf(Locale.ROOT, "%-9s %12.2f %12.2f %12s %12s %10s%n", shape, r.forwardGflops(),
                             r.forwardBackwardGflops(), t == null ? "-" : fmt(t[0]), t == null ? "-" : fmt(t[1]),

@@ -1,6 +1,6 @@
 package atelier.tools.cli;
 
-import atelier.core.device.CpuDevice;
+import atelier.core.device.Device;
 import atelier.gan.pgan.Augmentation;
 import atelier.gan.pgan.PganShape;
 import atelier.gan.pgan.ProgressiveTrainer;
@@ -11,6 +11,7 @@ import atelier.gan.train.RunFolder;
 import atelier.tools.data.SyntheticArt;
 import atelier.tools.train.PganRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -57,6 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Write a sample grid every N images (default: ${DEFAULT-VALUE}).")
     long sampleEvery;
 
+    @Mixin
+    DeviceOptions device;
+
     @Spec
     CommandSpec spec;
 
@@ -82,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
             log.printf("replacing the previous demo run in %s%n", out);
             folder.keepNewest(0);
         }
-        try (CpuDevice cpu = new CpuDevice(); StopRequest stop = new StopRequest()) {
+        try (Device cpu = device.open(log); StopRequest stop = new StopRequest()) {
             SyntheticArt data = new SyntheticArt(cpu, 1024, resolution, seed);
             ProgressiveTrainer trainer = new ProgressiveTrainer(cpu, config, data);
             log.printf("atelier demo: %d synthetic images, 4 -> %d px, %d images per phase, %s%n",

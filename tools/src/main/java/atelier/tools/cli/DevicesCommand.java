@@ -1,11 +1,14 @@
 package atelier.tools.cli;
 
+import atelier.core.device.DeviceProvider;
+import atelier.core.device.Devices;
 import atelier.tools.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -15,9 +18,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code atelier devices}: what this machine offers the kernels (cores, SIMD width, JVM, heap). */
+/**
+ * {@code atelier devices}: what this machine offers the kernels: the CPU (cores, SIMD width, JVM, heap) and every
+ * device of the providers in this build, numbered as {@code --device KIND:N} takes them.
+ */
 @Command(name = "devices", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Show the compute device: CPU cores, SIMD width, JVM and max heap.")
+        description = "Show the compute devices: CPU cores, SIMD width, JVM, max heap, and TornadoVM devices in a "
+                + "-Ptornado build.")
 public final class DevicesCommand implements Runnable {
 
     @Spec
@@ -37,6 +44,23 @@ public final class DevicesCommand implements Runnable {
         rows.put("simd width", species.vectorBitSize() + " bits (" + species.length() + " float lanes)");
         rows.put("jvm", Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
         rows.put("max heap", gib(rt.maxMemory()));
+        List<DeviceProvider> providers = Devices.providers();
+        if (providers.isEmpty()) {
+            rows.put("gpu", "none in this build (TornadoVM: mvn -Ptornado package, see README)");
+        }
+        for (DeviceProvider provider : providers) {
+            try {
+                List<String> listed = provider.devices();
+                if (listed.isEmpty()) {
+                    rows.put(provider.kind(), "no device listed");
+                }
+                for (int i = 0; i < listed.size(); i++) {
+                    rows.put(provider.kind() + ":" + i, listed.get(i));
+                }
+            } catch (IllegalStateException e) {
+                rows.put(provider.kind(), "unavailable: " + e.getMessage());
+            }
+        }
 
         int width = rows.keySet().stream().mapToInt(String::length).max().orElse(0);
         PrintWriter out = spec.commandLine().getOut();

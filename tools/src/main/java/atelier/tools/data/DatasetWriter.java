@@ -179,7 +179,9 @@ public final class DatasetWriter {
         Tensor level = Tensor.zeros(1, 3, size, size);
         device.resize(square, level);
         for (int i = levels.size() - 1; ; i--) {
+            device.toHost(level);
             append(levels.get(i), quantize(level));
+            device.fromHost(level);   // quantize rounded it in place, and the next level averages the rounded values
             if (i == 0) {
                 return;
             }

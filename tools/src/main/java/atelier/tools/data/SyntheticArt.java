@@ -36,6 +36,7 @@ public final class SyntheticArt extends ImagePyramid {
             device.downsample(above, Filter.area(2), below);
             pyramid.put(r, below);
         }
+        device.toHost(pyramid.values().toArray(Tensor[]::new));   // batches are copied out on the host
     }
 
     private static void paint(float[] img, int base, int size, Rng rng) {

@@ -134,6 +134,7 @@ public final class PganRun {
     private void writeSamples(Tensor latents, LossLog losses) throws IOException {
         int columns = (int) Math.ceil(Math.sqrt(settings.sampleCount));
         Tensor images = trainer.averageGenerator().forward(latents);
+        trainer.device().toHost(images);
         ImageFiles.writePng(ImageFiles.grid(images, columns),
                 folder.file("samples").resolve(String.format("images-%012d.png", trainer.imagesShown())));
         ImageFiles.writePng(ImageFiles.grid(images, columns), folder.file("samples.png"));
