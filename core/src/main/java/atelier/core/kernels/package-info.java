@@ -18,5 +18,15 @@
  *       backward against central finite differences of the twin's forward.</li>
  * </ul>
  * Each file holds one family: a forward kernel and its backward kernels side by side, the math above each.
+ *
+ * <p>How the same source runs on TornadoVM (module {@code tornado}, {@code mvn -Ptornado}): TornadoVM parallelizes
+ * either loops annotated {@code @Parallel} or kernels taking a {@code KernelContext}, and both types come from
+ * {@code tornado-api}, which this package must not depend on (the default build has no TornadoVM). So kernels stay
+ * annotation-free and {@code atelier.tornado.TornadoKernels} has one {@code KernelContext} entry point per kernel
+ * that calls it with the one-item range {@code [globalIdx, globalIdx + 1)}: the kernel's loop runs once per GPU
+ * thread and TornadoVM inlines the call. That is why a work item must never depend on another one's output, and why
+ * the range is a parameter rather than a fixed 0..n. What the GPU compiler accepts inside: {@code Math.min},
+ * {@code max} and {@code abs} on int and float map to OpenCL built-ins; {@code Math.sqrt} and {@code Math.floor}
+ * take doubles in Java, so those kernels use fp64 on the device (see README, Running on a GPU).
  */
 package atelier.core.kernels;
