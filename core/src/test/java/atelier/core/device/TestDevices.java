@@ -4,8 +4,9 @@ import atelier.core.Tensor;
 
 /**
  * The device the device-parameterized tests run on besides the CPU: the {@code --device} value in the system
- * property {@code atelier.test.device} ({@code cpu} when unset, as in CI). Under {@code mvn -Ptornado} the tornado
- * module runs core's kernel tests again with {@code atelier.test.device=tornado}, unchanged.
+ * property {@code atelier.test.device} ({@code cpu} when unset, as in CI), or {@code separate} for a
+ * {@link SeparateMemoryDevice}. Under {@code mvn -Ptornado} the tornado module runs core's kernel tests again with
+ * {@code atelier.test.device=tornado}, unchanged.
  */
 public final class TestDevices {
     /** The {@code --device} value of the device under test. */
@@ -21,6 +22,9 @@ public final class TestDevices {
 
     /** Opens the device under test; a device that cannot be opened fails the test with its one-line reason. */
     public static Device open() {
+        if (SPEC.equals("separate")) {
+            return new SeparateMemoryDevice(2);
+        }
         return Devices.open(SPEC, 2, notice -> {
             throw new IllegalStateException("atelier.test.device=" + SPEC + " cannot be used: " + notice);
         });
