@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one place TornadoVM task graphs are built and run. Launches are recorded as tasks of a pending graph and run
@@ -53,11 +54,13 @@ final class TaskGraphs implements AutoCloseable {
         }
     }
 
+    /** Numbers graphs across devices, so that every graph name in the JVM is unique. */
+    private static final AtomicLong GRAPHS = new AtomicLong();
+
     private final TornadoDevice device;
     private final Residency<Executed> residency = new Residency<>();
     private final ArrayDeque<Executed> live = new ArrayDeque<>();
     private Pending pending;
-    private long graphCount;
 
     TaskGraphs(TornadoDevice device) {
         this.device = device;
@@ -72,7 +75,7 @@ final class TaskGraphs implements AutoCloseable {
             return;
         }
         if (pending == null) {
-            pending = new Pending("atelier" + graphCount++);
+            pending = new Pending("atelier" + GRAPHS.getAndIncrement());
         }
         Pending p = pending;
         for (Object array : reads) {

@@ -4,6 +4,7 @@ import atelier.core.Tensor;
 import atelier.core.device.Device;
 import atelier.core.device.DeviceChecks.AdamStep;
 import atelier.core.device.DeviceChecks.ConvShape;
+import atelier.core.device.DeviceChecks.DenseShape;
 import atelier.core.device.DeviceChecks.MbstdShape;
 import atelier.core.device.DeviceChecks.ResizePlan;
 import atelier.core.device.Filter;
@@ -81,35 +82,28 @@ public final class TornadoVmDevice implements Device {
 
     @Override
     public void dense(Tensor x, Tensor w, float wScale, Tensor y) {
-        int batch = x.requireRank("dense input", 2).dim(0);
-        int in = x.dim(1);
-        int out = w.requireShape("dense weight", w.dim(0), in).dim(0);
-        y.requireShape("dense output", batch, out);
+        DenseShape s = DenseShape.of(x, "dense input", w, "dense weight", y, "dense output");
         int n = y.numel();
         graphs.launch(n, in(x.data(), w.data()), out(y.data()), (g, id, c) -> g.task(id,
-                TornadoKernels::denseForward, c, n, x.data(), w.data(), wScale, y.data(), batch, in, out));
+                TornadoKernels::denseForward, c, n, x.data(), w.data(), wScale, y.data(), s.batch, s.in, s.out));
     }
 
     @Override
     public void denseBackwardInput(Tensor dy, Tensor w, float wScale, Tensor dx) {
-        int batch = dx.requireRank("dense input gradient", 2).dim(0);
-        int in = dx.dim(1);
-        int out = w.requireShape("dense weight", w.dim(0), in).dim(0);
-        dy.requireShape("dense output gradient", batch, out);
+        DenseShape s = DenseShape.of(dx, "dense input gradient", w, "dense weight", dy, "dense output gradient");
         int n = dx.numel();
         graphs.launch(n, in(dy.data(), w.data()), out(dx.data()), (g, id, c) -> g.task(id,
-                TornadoKernels::denseBackwardInput, c, n, dy.data(), w.data(), wScale, dx.data(), batch, in, out));
+                TornadoKernels::denseBackwardInput, c, n, dy.data(), w.data(), wScale, dx.data(), s.batch, s.in,
+                s.out));
     }
 
     @Override
     public void denseBackwardWeight(Tensor x, Tensor dy, float wScale, Tensor dw) {
-        int batch = x.requireRank("dense input", 2).dim(0);
-        int in = x.dim(1);
-        int out = dw.requireShape("dense weight gradient", dw.dim(0), in).dim(0);
-        dy.requireShape("dense output gradient", batch, out);
+        DenseShape s = DenseShape.of(x, "dense input", dw, "dense weight gradient", dy, "dense output gradient");
         int n = dw.numel();
         graphs.launch(n, in(x.data(), dy.data(), dw.data()), out(dw.data()), (g, id, c) -> g.task(id,
-                TornadoKernels::denseBackwardWeight, c, n, x.data(), dy.data(), wScale, dw.data(), batch, in, out));
+                TornadoKernels::denseBackwardWeight, c, n, x.data(), dy.data(), wScale, dw.data(), s.batch, s.in,
+                s.out));
     }
 
     @Override
@@ -246,8 +240,7 @@ public final class TornadoVmDevice implements Device {
 
     @Override
     public void minibatchStddev(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor stat, Tensor y) {
-        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, stat, "minibatch stddev statistic");
-        y.requireShape("minibatch stddev output", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
+        MbstdShape s = MbstdShape.ofForward(x, groupSize, mean, std, stat, y);
         if (groupSize > 1) {
             int cells = s.groups * s.features;
             graphs.launch(cells, in(x.data()), out(mean.data(), std.data()), (g, id, c) -> g.task(id,
@@ -268,9 +261,7 @@ public final class TornadoVmDevice implements Device {
     @Override
     public void minibatchStddevBackward(Tensor x, Tensor mean, Tensor std, Tensor dy, int groupSize, Tensor dStat,
                                         Tensor dx) {
-        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, dStat, "minibatch stddev statistic gradient");
-        dy.requireShape("minibatch stddev output gradient", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
-        requireSameShape("minibatch stddev input gradient", dx, x);
+        MbstdShape s = MbstdShape.ofBackward(x, groupSize, mean, std, dStat, dy, dx);
         if (groupSize > 1) {
             graphs.launch(s.groups, in(dy.data()), out(dStat.data()), (g, id, c) -> g.task(id,
                     TornadoKernels::minibatchStddevStatGrad, c, s.groups, dy.data(), dStat.data(), s.channels,
@@ -286,10 +277,7 @@ public final class TornadoVmDevice implements Device {
     public void minibatchStddevSecondOrder(Tensor x, Tensor mean, Tensor std, Tensor dStat, Tensor dxBar,
                                            int groupSize, Tensor dot, Tensor bMean, Tensor u, Tensor dyBar,
                                            Tensor xBar) {
-        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, dStat, "minibatch stddev statistic gradient");
-        requireSameShape("minibatch stddev dx cotangent", dxBar, x);
-        requireSameShape("minibatch stddev x cotangent", xBar, x);
-        dyBar.requireShape("minibatch stddev dy cotangent", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
+        MbstdShape s = MbstdShape.ofSecondOrder(x, groupSize, mean, std, dStat, dxBar, dyBar, xBar);
         int outputs = dyBar.numel();
         if (groupSize == 1) {
             // dx = dy[:C] exactly: dyBar is dxBar with a zero stat channel, which is what forward writes.

@@ -16,6 +16,7 @@ import atelier.core.kernels.Resize;
 import atelier.core.kernels.Warp;
 import atelier.core.device.DeviceChecks.AdamStep;
 import atelier.core.device.DeviceChecks.ConvShape;
+import atelier.core.device.DeviceChecks.DenseShape;
 import atelier.core.device.DeviceChecks.MbstdShape;
 import atelier.core.device.DeviceChecks.ResizePlan;
 
@@ -145,31 +146,23 @@ public final class CpuDevice implements Device {
 
     @Override
     public void dense(Tensor x, Tensor w, float wScale, Tensor y) {
-        int batch = x.requireRank("dense input", 2).dim(0);
-        int in = x.dim(1);
-        int out = w.requireShape("dense weight", w.dim(0), in).dim(0);
-        y.requireShape("dense output", batch, out);
-        parallelFor(y.numel(), in, (b, e) -> Dense.forward(b, e, x.data(), w.data(), wScale, y.data(), batch, in, out));
+        DenseShape s = DenseShape.of(x, "dense input", w, "dense weight", y, "dense output");
+        parallelFor(y.numel(), s.in,
+                (b, e) -> Dense.forward(b, e, x.data(), w.data(), wScale, y.data(), s.batch, s.in, s.out));
     }
 
     @Override
     public void denseBackwardInput(Tensor dy, Tensor w, float wScale, Tensor dx) {
-        int batch = dx.requireRank("dense input gradient", 2).dim(0);
-        int in = dx.dim(1);
-        int out = w.requireShape("dense weight", w.dim(0), in).dim(0);
-        dy.requireShape("dense output gradient", batch, out);
-        parallelFor(dx.numel(), out,
-                (b, e) -> Dense.backwardInput(b, e, dy.data(), w.data(), wScale, dx.data(), batch, in, out));
+        DenseShape s = DenseShape.of(dx, "dense input gradient", w, "dense weight", dy, "dense output gradient");
+        parallelFor(dx.numel(), s.out,
+                (b, e) -> Dense.backwardInput(b, e, dy.data(), w.data(), wScale, dx.data(), s.batch, s.in, s.out));
     }
 
     @Override
     public void denseBackwardWeight(Tensor x, Tensor dy, float wScale, Tensor dw) {
-        int batch = x.requireRank("dense input", 2).dim(0);
-        int in = x.dim(1);
-        int out = dw.requireShape("dense weight gradient", dw.dim(0), in).dim(0);
-        dy.requireShape("dense output gradient", batch, out);
-        parallelFor(dw.numel(), batch,
-                (b, e) -> Dense.backwardWeight(b, e, x.data(), dy.data(), wScale, dw.data(), batch, in, out));
+        DenseShape s = DenseShape.of(x, "dense input", dw, "dense weight gradient", dy, "dense output gradient");
+        parallelFor(dw.numel(), s.batch,
+                (b, e) -> Dense.backwardWeight(b, e, x.data(), dy.data(), wScale, dw.data(), s.batch, s.in, s.out));
     }
 
     @Override
@@ -288,8 +281,7 @@ public final class CpuDevice implements Device {
 
     @Override
     public void minibatchStddev(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor stat, Tensor y) {
-        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, stat, "minibatch stddev statistic");
-        y.requireShape("minibatch stddev output", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
+        MbstdShape s = MbstdShape.ofForward(x, groupSize, mean, std, stat, y);
         if (groupSize > 1) {
             int cells = s.groups * s.features;
             parallelFor(cells, 2L * groupSize, (b, e) -> MinibatchStddev.groupStats(b, e,
@@ -306,9 +298,7 @@ public final class CpuDevice implements Device {
     @Override
     public void minibatchStddevBackward(Tensor x, Tensor mean, Tensor std, Tensor dy, int groupSize, Tensor dStat,
                                         Tensor dx) {
-        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, dStat, "minibatch stddev statistic gradient");
-        dy.requireShape("minibatch stddev output gradient", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
-        requireSameShape("minibatch stddev input gradient", dx, x);
+        MbstdShape s = MbstdShape.ofBackward(x, groupSize, mean, std, dStat, dy, dx);
         if (groupSize > 1) {
             parallelFor(s.groups, (long) groupSize * s.plane, (b, e) -> MinibatchStddev.statGrad(b, e,
                     dy.data(), dStat.data(), s.channels, s.plane, groupSize));
@@ -321,10 +311,7 @@ public final class CpuDevice implements Device {
     public void minibatchStddevSecondOrder(Tensor x, Tensor mean, Tensor std, Tensor dStat, Tensor dxBar,
                                            int groupSize, Tensor dot, Tensor bMean, Tensor u, Tensor dyBar,
                                            Tensor xBar) {
-        MbstdShape s = MbstdShape.of(x, groupSize, mean, std, dStat, "minibatch stddev statistic gradient");
-        requireSameShape("minibatch stddev dx cotangent", dxBar, x);
-        requireSameShape("minibatch stddev x cotangent", xBar, x);
-        dyBar.requireShape("minibatch stddev dy cotangent", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
+        MbstdShape s = MbstdShape.ofSecondOrder(x, groupSize, mean, std, dStat, dxBar, dyBar, xBar);
         if (groupSize == 1) {
             // dx = dy[:C] exactly: dyBar is dxBar with a zero stat channel, which is what forward writes.
             float[] zeroStat = new float[x.dim(0)];
@@ -445,8 +432,8 @@ public final class CpuDevice implements Device {
     @Override
     public void flipRotate90(Tensor x, Tensor quarterTurns, Tensor hflip, Tensor vflip, Tensor y) {
         requireFlipRotate90(x, quarterTurns, hflip, vflip, y);
-        parallelFor(y.numel(), 1, (b, e) -> Warp.flipRotate90(b, e, x.data(), quarterTurns.data(), hflip.data(), vflip.data(),
-                y.data(), x.dim(1), x.dim(2), x.dim(3)));
+        parallelFor(y.numel(), 1, (b, e) -> Warp.flipRotate90(b, e, x.data(), quarterTurns.data(), hflip.data(),
+                vflip.data(), y.data(), x.dim(1), x.dim(2), x.dim(3)));
     }
 
     @Override

@@ -46,6 +46,25 @@ public final class DeviceChecks {
         }
     }
 
+    /** Dimensions of a dense launch: x or dx [batch, in], a weight or its gradient [out, in], y or dy [batch, out]. */
+    public static final class DenseShape {
+        public final int batch, in, out;
+
+        private DenseShape(int batch, int in, int out) {
+            this.batch = batch;
+            this.in = in;
+            this.out = out;
+        }
+
+        public static DenseShape of(Tensor x, String xName, Tensor w, String wName, Tensor y, String yName) {
+            int batch = x.requireRank(xName, 2).dim(0);
+            int in = x.dim(1);
+            int out = w.requireShape(wName, w.dim(0), in).dim(0);
+            y.requireShape(yName, batch, out);
+            return new DenseShape(batch, in, out);
+        }
+    }
+
     /** Elements per channel of a [N, C, ...] tensor, checking it has a batch and a channel dimension. */
     public static int plane(String what, Tensor t) {
         if (t.rank() < 2 || t.dim(0) == 0 || t.dim(1) == 0) {
@@ -114,6 +133,32 @@ public final class DeviceChecks {
             std.requireShape("minibatch stddev std", groups, features);
             stat.requireShape(statName, groups);
             return new MbstdShape(groups, x.dim(1), plane, features);
+        }
+
+        /** The forward's dimensions, also checking y: x with one more channel. */
+        public static MbstdShape ofForward(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor stat, Tensor y) {
+            MbstdShape s = of(x, groupSize, mean, std, stat, "minibatch stddev statistic");
+            y.requireShape("minibatch stddev output", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
+            return s;
+        }
+
+        /** The backward's dimensions, also checking dy (like y) and dx (like x). */
+        public static MbstdShape ofBackward(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor dStat, Tensor dy,
+                                            Tensor dx) {
+            MbstdShape s = of(x, groupSize, mean, std, dStat, "minibatch stddev statistic gradient");
+            dy.requireShape("minibatch stddev output gradient", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
+            requireSameShape("minibatch stddev input gradient", dx, x);
+            return s;
+        }
+
+        /** The second-order pass's dimensions, also checking the cotangents dxBar, xBar (like x), dyBar (like y). */
+        public static MbstdShape ofSecondOrder(Tensor x, int groupSize, Tensor mean, Tensor std, Tensor dStat,
+                                               Tensor dxBar, Tensor dyBar, Tensor xBar) {
+            MbstdShape s = of(x, groupSize, mean, std, dStat, "minibatch stddev statistic gradient");
+            requireSameShape("minibatch stddev dx cotangent", dxBar, x);
+            requireSameShape("minibatch stddev x cotangent", xBar, x);
+            dyBar.requireShape("minibatch stddev dy cotangent", x.dim(0), s.channels + 1, x.dim(2), x.dim(3));
+            return s;
         }
     }
 

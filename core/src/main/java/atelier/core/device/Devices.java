@@ -44,7 +44,8 @@ public final class Devices {
         int index = colon < 0 ? 0 : parseIndex(spec, spec.substring(colon + 1));
         DeviceProvider provider = providers.stream().filter(p -> p.kind().equals(kind)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--device " + spec + ": " + (kind.equals("tornado")
-                        ? "TornadoVM is not in this build (build with mvn -Ptornado package, run with the TornadoVM SDK)"
+                        ? "TornadoVM is not in this build (build with mvn -Ptornado package, run with the "
+                                + "TornadoVM SDK)"
                         : "unknown device; expected cpu, auto or tornado[:N]")));
         List<String> listed;
         try {
