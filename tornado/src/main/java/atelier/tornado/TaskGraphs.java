@@ -11,11 +11,8 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,10 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * graph every intermediate stays on the GPU. Each graph copies in the arrays it touches first
  * ({@code FIRST_EXECUTION}) and keeps what it writes on the device ({@code UNDER_DEMAND}); {@link Residency} knows
  * which executed plan holds the newest copy of each array, which is copied back only when the host or a later graph
- * reads it.
+ * reads it. At most 8 executed plans stay alive; the oldest beyond that is copied back and freed.
  */
 final class TaskGraphs implements AutoCloseable {
-    /** Executed plans kept for their device-resident results; past this the oldest is copied back and freed. */
+    /** Executed plans kept for their device-resident results. */
     private static final int LIVE_PLANS = 8;
 
     /** Adds one task, calling a {@link TornadoKernels} method, to {@code graph} under {@code taskId}. */
@@ -58,8 +55,21 @@ final class TaskGraphs implements AutoCloseable {
     private static final AtomicLong GRAPHS = new AtomicLong();
 
     private final TornadoDevice device;
-    private final Residency<Executed> residency = new Residency<>();
-    private final ArrayDeque<Executed> live = new ArrayDeque<>();
+    private final Residency<Executed> residency = new Residency<>(new Residency.Memory<>() {
+        @Override
+        public void copyToHost(Executed holder, float[] array) {
+            holder.result().transferToHost(array);
+        }
+
+        @Override
+        public void free(Executed holder) {
+            try {
+                holder.plan().close();
+            } catch (TornadoExecutionPlanException e) {
+                throw new IllegalStateException("TornadoVM could not free a plan's device memory: " + e.getReason(), e);
+            }
+        }
+    }, LIVE_PLANS);
     private Pending pending;
 
     TaskGraphs(TornadoDevice device) {
@@ -94,7 +104,7 @@ final class TaskGraphs implements AutoCloseable {
     private void enter(Pending p, Object array) {
         if (p.seen.add(array)) {
             if (array instanceof float[] data) {
-                copyBack(data);
+                residency.toHost(data);
             }
             p.graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, array);
         }
@@ -104,7 +114,7 @@ final class TaskGraphs implements AutoCloseable {
     void toHost(float[]... arrays) {
         flush();
         for (float[] array : arrays) {
-            copyBack(array);
+            residency.toHost(array);
         }
     }
 
@@ -112,15 +122,7 @@ final class TaskGraphs implements AutoCloseable {
     void fromHost(float[]... arrays) {
         flush();
         for (float[] array : arrays) {
-            residency.hostCurrent(array);
-        }
-    }
-
-    private void copyBack(float[] array) {
-        Executed holder = residency.holderOf(array);
-        if (holder != null) {
-            holder.result().transferToHost(array);
-            residency.hostCurrent(array);
+            residency.hostWrote(array);
         }
     }
 
@@ -135,37 +137,13 @@ final class TaskGraphs implements AutoCloseable {
         }
         TornadoExecutionPlan plan = new TornadoExecutionPlan(p.graph.snapshot());
         TornadoExecutionResult result = plan.withDevice(device).withGridScheduler(p.grid).execute();
-        Executed executed = new Executed(plan, result);
-        for (float[] array : p.written) {
-            residency.written(array, executed);
-        }
-        live.addLast(executed);
-        live.removeIf(e -> residency.heldBy(e).isEmpty() && free(e));
-        while (live.size() > LIVE_PLANS) {
-            Executed oldest = live.removeFirst();
-            residency.heldBy(oldest).forEach(this::copyBack);
-            free(oldest);
-        }
-    }
-
-    /** Frees the device memory of an executed plan; returns true for removeIf. */
-    private static boolean free(Executed executed) {
-        try {
-            executed.plan().close();
-            return true;
-        } catch (TornadoExecutionPlanException e) {
-            throw new IllegalStateException("TornadoVM could not free a plan's device memory: " + e.getReason(), e);
-        }
+        residency.executed(new Executed(plan, result), p.written);
     }
 
     /** Runs what is pending and copies every device-held result back, so the host holds all data. */
     @Override
     public void close() {
         flush();
-        for (Executed executed : live) {
-            residency.heldBy(executed).forEach(this::copyBack);
-            free(executed);
-        }
-        live.clear();
+        residency.releaseAll();
     }
 }
