@@ -3,7 +3,9 @@ package atelier.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import atelier.core.device.Devices;
 import atelier.tools.Main;
 import atelier.tools.data.Dataset;
 import java.awt.image.BufferedImage;
@@ -67,8 +69,14 @@ class CliTest {
         assertTrue(r.out().contains("simd width"), r.out());
     }
 
+    /** These tests describe the default build; a -Ptornado build has the TornadoVM provider. */
+    private static void assumeDefaultBuild() {
+        assumeTrue(Devices.providers().isEmpty(), "a device provider is on the class path (-Ptornado build)");
+    }
+
     @Test
     void devicesSaysThisBuildHasNoGpuDevice() {
+        assumeDefaultBuild();
         Result r = run("devices");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("gpu\\s+none in this build \\(TornadoVM: mvn -Ptornado "
@@ -77,6 +85,7 @@ class CliTest {
 
     @Test
     void deviceFlagRefusesWhatThisBuildCannotOpenWithOneLine() {
+        assumeDefaultBuild();
         assertOneLineError(run("bench", "conv", "--device", "tornado", "--no-peer"), 2,
                 "--device tornado: TornadoVM is not in this build (build with mvn -Ptornado package, run with the "
                         + "TornadoVM SDK)");
@@ -87,6 +96,7 @@ class CliTest {
 
     @Test
     void deviceAutoFallsBackToTheCpuSayingWhy() {
+        assumeDefaultBuild();
         Result r = run("bench", "conv", "--device", "auto", "--threads", "1", "--no-peer", "--batch", "1",
                 "--min-time", "0", "--shapes", "4:4");
         assertEquals(0, r.code(), r.err());
