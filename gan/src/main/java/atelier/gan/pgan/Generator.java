@@ -121,6 +121,15 @@ public final class Generator {
         return image;
     }
 
+    /**
+     * The level-0 block's output [N, C, 4, 4] (after leaky ReLU and pixel norm) for latents [N, latent]: the first
+     * features every image is drawn from, where the style knobs' PCA looks (GANSpace takes an early layer).
+     */
+    public Tensor baseFeatures(Tensor z) {
+        z.requireShape("latent", z.dim(0), shape.latent());
+        return blocks.get(0).forward(z);
+    }
+
     /** Accumulates parameter gradients from the gradient of the loss with respect to the last images. */
     public void backward(Tensor dImage) {
         int top = level();
