@@ -16,7 +16,7 @@ public final class Pca {
     private static final int OVERSAMPLING = 8;
     private static final int MAX_ITERATIONS = 300;
     /** Iteration stops when no wanted eigenvalue estimate moves by more than this fraction of the largest. */
-    private static final double TOLERANCE = 1e-7;
+    private static final double TOLERANCE = 1e-6;
 
     /**
      * @param mean          the data's mean [D]

@@ -69,16 +69,17 @@ public final class StyleKnobs {
 
     /**
      * The checkpoint's stored knobs if they belong to it, hold at least {@code count} knobs and came from
-     * {@code samples} samples; otherwise computes and stores them. {@code log} hears which it was.
+     * {@code samples} samples (null: any; {@link #DEFAULT_SAMPLES} when computing); otherwise computes and stores
+     * them. {@code log} hears which it was.
      */
-    public static StyleKnobs obtain(Device device, Generator generator, Checkpoint checkpoint, int count, int samples,
-                                    Listener listener, Consumer<String> log) throws IOException {
+    public static StyleKnobs obtain(Device device, Generator generator, Checkpoint checkpoint, int count,
+                                    Integer samples, Listener listener, Consumer<String> log) throws IOException {
         Path file = fileFor(checkpoint.file());
         if (Files.exists(file)) {
             try {
                 StyleKnobs stored = load(file);
                 if (stored.checkpointChecksum.equals(checkpoint.checksum()) && stored.count() >= count
-                        && stored.samples == samples) {
+                        && (samples == null || stored.samples == samples)) {
                     log.accept("knobs: " + file);
                     return stored;
                 }
@@ -86,9 +87,10 @@ public final class StyleKnobs {
                 log.accept("recomputing unusable knobs: " + e.getMessage());
             }
         }
+        int n = samples == null ? DEFAULT_SAMPLES : samples;
         log.accept(String.format(Locale.ROOT, "computing %d knobs from %d samples (PCA of the 4x4 features)",
-                count, samples));
-        StyleKnobs knobs = compute(device, generator, checkpoint, count, samples, listener);
+                count, n));
+        StyleKnobs knobs = compute(device, generator, checkpoint, count, n, listener);
         knobs.save(file);
         log.accept("knobs: " + file);
         return knobs;
