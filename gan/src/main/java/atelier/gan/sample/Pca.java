@@ -4,6 +4,8 @@ import atelier.core.Rng;
 import atelier.core.Tensor;
 import atelier.core.device.Device;
 
+import java.util.Arrays;
+
 /**
  * The leading principal components of a data matrix [N, D] without forming its D x D covariance (D is 8192 for
  * the paper's 4x4 features): subspace iteration, whose two products X V^T and P^T X run as the device's dense
@@ -15,8 +17,8 @@ public final class Pca {
     /** Extra vectors iterated beside the wanted ones: the gap to the next eigenvalue sets the convergence rate. */
     private static final int OVERSAMPLING = 8;
     private static final int MAX_ITERATIONS = 300;
-    /** Iteration stops when no wanted eigenvalue estimate moves by more than this fraction of the largest. */
-    private static final double TOLERANCE = 1e-6;
+    /** Iteration stops when no wanted Ritz value moves by more than this fraction of the largest (float noise: ~1e-8). */
+    private static final double TOLERANCE = 1e-7;
 
     /**
      * @param mean          the data's mean [D]
@@ -67,13 +69,19 @@ public final class Pca {
             device.dense(data, basis, 1f, projected);
             transpose(projected, projectedT);
             device.denseBackwardInput(projectedT, data, 1f, next);
-            double[] estimate = new double[m];
-            double moved = 0;
-            for (int j = 0; j < m; j++) {
-                estimate[j] = dot(basis.data(), j * d, next.data(), j * d, d) / n;
-                if (j < k) {
-                    moved = Math.max(moved, Math.abs(estimate[j] - previous[j]));
+            // The Ritz values of the current subspace (eigenvalues of V C V^T): they converge as fast as the
+            // subspace does, unlike single vectors, which crawl where eigenvalues lie close together.
+            double[][] h = new double[m][m];
+            for (int a = 0; a < m; a++) {
+                for (int b = 0; b < m; b++) {
+                    h[a][b] = dot(basis.data(), a * d, next.data(), b * d, d) / n;
                 }
+            }
+            double[] estimate = jacobiEigen(h, new double[m][m]);
+            Arrays.sort(estimate);
+            double moved = 0;
+            for (int j = m - k; j < m; j++) {
+                moved = Math.max(moved, Math.abs(estimate[j] - previous[j]));
             }
             orthonormalizeRows(next, rng);
             Tensor swap = basis;
@@ -81,7 +89,7 @@ public final class Pca {
             next = swap;
             previous = estimate;
             listener.iteration(it, MAX_ITERATIONS);
-            if (it > 1 && moved <= TOLERANCE * Math.abs(estimate[0])) {
+            if (it > 1 && moved <= TOLERANCE * Math.abs(estimate[m - 1])) {
                 listener.iteration(MAX_ITERATIONS, MAX_ITERATIONS);
                 break;
             }
@@ -114,7 +122,7 @@ public final class Pca {
         for (int i = 0; i < m; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
+        Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
 
         Tensor components = Tensor.zeros(k, d);
         double[] variances = new double[k];
@@ -233,7 +241,7 @@ public final class Pca {
     static double[] jacobiEigen(double[][] a, double[][] vectors) {
         int m = a.length;
         for (int i = 0; i < m; i++) {
-            java.util.Arrays.fill(vectors[i], 0);
+            Arrays.fill(vectors[i], 0);
             vectors[i][i] = 1;
         }
         for (int sweep = 0; sweep < 100; sweep++) {
