@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * features of level 0) over many random latents, then each component taken back to latent space by regressing the
  * latents on the samples' PCA coordinates. Knob k is the unit latent direction u_k with sigma_k, the spread of
  * the latents along it; {@code z + s * sigma_k * u_k} turns knob k to strength s. Knobs are ordered by the
- * variance of the features they explain.
+ * variance of the features they explain. The features' mean is kept too: the truncation trick pulls toward it
+ * ({@link Generator#forward(Tensor, Tensor, float)}).
  *
  * <p>Knobs depend only on the checkpoint and the sample count (fixed seeds), and are stored beside the
  * checkpoint ({@code images-N.knobs.safetensors}) with JSON metadata naming the checkpoint file and the CRC-32
@@ -44,15 +45,17 @@ public final class StyleKnobs {
     }
 
     private final Tensor directions;
+    private final Tensor meanFeatures;
     private final float[] sigma;
     private final float[] explained;
     private final int samples;
     private final String checkpointName;
     private final String checkpointChecksum;
 
-    private StyleKnobs(Tensor directions, float[] sigma, float[] explained, int samples, String checkpointName,
-                       String checkpointChecksum) {
+    private StyleKnobs(Tensor directions, Tensor meanFeatures, float[] sigma, float[] explained, int samples,
+                       String checkpointName, String checkpointChecksum) {
         this.directions = directions;
+        this.meanFeatures = meanFeatures;
         this.sigma = sigma;
         this.explained = explained;
         this.samples = samples;
@@ -109,6 +112,7 @@ public final class StyleKnobs {
         }
         Tensor z = new Rng(SAMPLE_SEED).gaussian(samples, latent);
         Tensor features = null;
+        int[] featureShape = null;
         for (int start = 0; start < samples; start += BATCH) {
             int n = Math.min(BATCH, samples - start);
             Tensor batch = Tensor.zeros(n, latent);
@@ -117,6 +121,7 @@ public final class StyleKnobs {
             int size = f.numel() / n;
             if (features == null) {
                 features = Tensor.zeros(samples, size);
+                featureShape = new int[] {f.dim(1), f.dim(2), f.dim(3)};
             }
             System.arraycopy(f.data(), 0, features.data(), start * size, n * size);
             listener.progress("samples", start + n, samples);
@@ -168,8 +173,8 @@ public final class StyleKnobs {
             sigma[k] = (float) Math.sqrt(Math.max(0, sumSq / samples - mean * mean));
             explained[k] = (float) (variance / pca.totalVariance());
         }
-        return new StyleKnobs(directions, sigma, explained, samples, checkpoint.file().getFileName().toString(),
-                checkpoint.checksum());
+        return new StyleKnobs(directions, Tensor.of(pca.mean(), featureShape), sigma, explained, samples,
+                checkpoint.file().getFileName().toString(), checkpoint.checksum());
     }
 
     /** Writes the knobs atomically as a safetensors file with JSON metadata naming their checkpoint. */
@@ -181,7 +186,8 @@ public final class StyleKnobs {
         info.addProperty("layer", "g.level0 output (pixel-normalized 4x4 features)");
         info.addProperty("samples", samples);
         info.addProperty("count", count());
-        Checkpoint.save(file, Map.of("directions", directions, "sigma", Tensor.of(sigma.clone(), sigma.length),
+        Checkpoint.save(file, Map.of("directions", directions, "mean_features", meanFeatures,
+                "sigma", Tensor.of(sigma.clone(), sigma.length),
                 "explained_variance", Tensor.of(explained.clone(), explained.length)), info);
     }
 
@@ -195,7 +201,9 @@ public final class StyleKnobs {
         Tensor directions = c.tensor("directions");
         Tensor sigma = c.tensor("sigma");
         Tensor explained = c.tensor("explained_variance");
-        if (directions.rank() != 2 || sigma.numel() != directions.dim(0) || explained.numel() != directions.dim(0)) {
+        Tensor meanFeatures = c.tensor("mean_features");
+        if (directions.rank() != 2 || sigma.numel() != directions.dim(0) || explained.numel() != directions.dim(0)
+                || meanFeatures.rank() != 3) {
             throw new CheckpointException("file " + file + " has knob tensors of inconsistent shapes");
         }
         String checkpoint = string(info, "checkpoint");
@@ -204,7 +212,8 @@ public final class StyleKnobs {
         if (checkpoint == null || checksum == null || samples == null || !samples.isJsonPrimitive()) {
             throw new CheckpointException("file " + file + " lacks the checkpoint it belongs to in its metadata");
         }
-        return new StyleKnobs(directions, sigma.data(), explained.data(), samples.getAsInt(), checkpoint, checksum);
+        return new StyleKnobs(directions, meanFeatures, sigma.data(), explained.data(), samples.getAsInt(), checkpoint,
+                checksum);
     }
 
     private static String string(JsonObject info, String name) {
@@ -214,6 +223,11 @@ public final class StyleKnobs {
 
     public int count() {
         return directions.dim(0);
+    }
+
+    /** The mean [C, 4, 4] of the level-0 features over the samples: where truncation pulls toward. */
+    public Tensor meanFeatures() {
+        return meanFeatures;
     }
 
     /** Fraction of the features' variance that knob k explains. */

@@ -12,6 +12,8 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A seed names one image: the same whatever it is drawn with and however many threads draw it. */
 class LatentsTest {
@@ -44,6 +46,50 @@ class LatentsTest {
                     assertArrayEquals(expected, single, threads + " threads");
                 }
             }
+        }
+    }
+
+    /** Mean absolute difference. */
+    private static double distance(Tensor a, Tensor b) {
+        double s = 0;
+        for (int i = 0; i < a.numel(); i++) {
+            s += Math.abs(a.data()[i] - b.data()[i]);
+        }
+        return s / a.numel();
+    }
+
+    @Test
+    void truncationPullsTheFirstFeaturesTowardTheirMean() {
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            Generator g = new Generator(cpu, SHAPE, new Random(1));
+            g.grow();
+            g.setAlpha(1f);
+            Tensor z = Latents.fromSeeds(new long[] {1, 2, 3}, 16);
+            Tensor plain = g.forward(z).copy();
+            Tensor halfZ = z.zerosLike();
+            cpu.scale(z, 0.5f, halfZ);
+            assertEquals(0, distance(plain, g.forward(halfZ)), 1e-6, "why not scale z: the network undoes it");
+
+            Tensor features = g.baseFeatures(new Rng(5).gaussian(256, 16));
+            int size = features.numel() / 256;
+            Tensor mean = Tensor.zeros(features.dim(1), 4, 4);
+            for (int i = 0; i < features.numel(); i++) {
+                mean.data()[i % size] += features.data()[i] / 256;
+            }
+            assertArrayEquals(plain.data(), g.forward(z, mean, 1f).data(), "psi 1: plain sampling");
+            Tensor atMean = g.forward(z, mean, 0f).copy();
+            int image = atMean.numel() / 3;
+            for (int i = 1; i < 3; i++) {
+                assertArrayEquals(Arrays.copyOfRange(atMean.data(), 0, image),
+                        Arrays.copyOfRange(atMean.data(), i * image, (i + 1) * image), "psi 0: one image for all");
+            }
+            double previous = 0;
+            for (float psi : new float[] {0.75f, 0.5f, 0.25f, 0f}) {
+                double d = distance(plain, g.forward(z, mean, psi));
+                assertTrue(d > previous, "psi " + psi + " moves further from plain sampling: " + d);
+                previous = d;
+            }
+            assertThrows(IllegalStateException.class, () -> g.backward(plain));
         }
     }
 

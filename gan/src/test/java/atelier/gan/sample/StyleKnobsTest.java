@@ -120,8 +120,8 @@ class StyleKnobsTest {
                     double previous = 0;
                     for (float strength : new float[] {0.5f, 1f, 2f, 3f}) {
                         Tensor z = Latents.fromSeeds(seeds, SHAPE.latent());
-                        new LatentEdit(1f, knobs.offset(Map.of(k, sign * strength))).apply(cpu, z);
-                        double d = distance(plain, g.forward(z));
+                        LatentEdit edit = LatentEdit.knobs(knobs, Map.of(k, sign * strength));
+                        double d = distance(plain, edit.render(cpu, g, z));
                         assertTrue(d > previous, "knob " + k + " at " + sign * strength + ": distance " + d
                                 + " not above " + previous);
                         previous = d;

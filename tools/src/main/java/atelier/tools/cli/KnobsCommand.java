@@ -82,9 +82,9 @@ public final class KnobsCommand implements Callable<Integer> {
                 Tensor strip = Tensor.zeros(columns, 3, g.resolution(), g.resolution());
                 int size = strip.numel() / columns;
                 for (int i = 0; i < columns; i++) {
-                    Tensor z = Latents.fromSeeds(new long[] {seed}, latent);
-                    new LatentEdit(1f, knobs.offset(Map.of(k, (float) PREVIEW_STRENGTHS[i]))).apply(cpu, z);
-                    System.arraycopy(g.forward(z).data(), 0, strip.data(), i * size, size);
+                    LatentEdit edit = LatentEdit.knobs(knobs, Map.of(k, (float) PREVIEW_STRENGTHS[i]));
+                    Tensor image = edit.render(cpu, g, Latents.fromSeeds(new long[] {seed}, latent));
+                    System.arraycopy(image.data(), 0, strip.data(), i * size, size);
                 }
                 ImageFiles.writePng(ImageFiles.grid(strip, columns),
                         previews.resolve(String.format(Locale.ROOT, "knob%02d.png", k)));

@@ -21,8 +21,8 @@ public final class LatentOptions {
     private static final Pattern KNOB = Pattern.compile("(\\d{1,9})=([+-]?\\d+(?:\\.\\d*)?|[+-]?\\.\\d+)");
 
     @Option(names = "--truncation", defaultValue = "1", paramLabel = "PSI",
-            description = "Truncation psi in [0, 1]: scales the latent toward the mean latent (0: PGAN has no "
-                    + "mapping network); lower is more typical, less varied (default: ${DEFAULT-VALUE}, none).")
+            description = "Truncation psi in [0, 1]: pulls the first 4x4 features toward their mean (stored with "
+                    + "the knobs); lower is more typical, less varied (default: ${DEFAULT-VALUE}, none).")
     float truncation;
 
     @Option(names = "--knob", paramLabel = "K=STRENGTH",
@@ -30,19 +30,20 @@ public final class LatentOptions {
                     + "--knob 3=-1.5; knobs are computed and stored beside the checkpoint on first use.")
     List<String> knobs = new ArrayList<>();
 
-    /** The edit asked for; knobs are loaded or computed for the checkpoint only when some are turned. */
+    /** The edit asked for; the knobs file (knobs and mean features) is loaded or computed only when needed. */
     LatentEdit edit(Device device, Generator generator, Checkpoint checkpoint, PrintWriter log) throws IOException {
         if (!(truncation >= 0f && truncation <= 1f)) {
             throw new IllegalArgumentException("--truncation must be in [0, 1], got " + truncation);
         }
         Map<Integer, Float> strengths = strengths(generator.shape().latent());
-        if (strengths.isEmpty()) {
-            return new LatentEdit(truncation, null);
+        if (strengths.isEmpty() && truncation == 1f) {
+            return LatentEdit.none();
         }
+        int latent = generator.shape().latent();
         int needed = Math.max(StyleKnobs.DEFAULT_COUNT, strengths.keySet().stream().max(Integer::compare).orElse(0) + 1);
-        StyleKnobs knobs = StyleKnobs.obtain(device, generator, checkpoint, Math.min(needed, generator.shape().latent()),
-                null, progress(log), log::println);
-        return new LatentEdit(truncation, knobs.offset(strengths));
+        StyleKnobs knobs = StyleKnobs.obtain(device, generator, checkpoint, Math.min(needed, latent), null,
+                progress(log), log::println);
+        return new LatentEdit(truncation, knobs.meanFeatures(), strengths.isEmpty() ? null : knobs.offset(strengths));
     }
 
     private Map<Integer, Float> strengths(int latent) {

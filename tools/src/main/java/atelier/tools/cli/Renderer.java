@@ -46,9 +46,7 @@ final class Renderer {
         int size = 3 * generator.resolution() * generator.resolution();
         for (int start = 0; start < count; start += batch) {
             int n = Math.min(batch, count - start);
-            Tensor z = latents.of(start, n);
-            edit.apply(device, z);
-            float[] images = generator.forward(z).data();
+            float[] images = edit.render(device, generator, latents.of(start, n)).data();
             for (int i = 0; i < n; i++) {
                 sink.accept(start + i, Tensor.of(Arrays.copyOfRange(images, i * size, (i + 1) * size), 1, 3,
                         generator.resolution(), generator.resolution()));
