@@ -250,7 +250,8 @@ class GenerateCliTest {
                 "--seeds 4: give at least two seeds to move between");
         assertOneLineError(run("interpolate", "--checkpoint", cp, "--seeds", "1,2,3", "--frames", "2", "--out", out),
                 "--frames must be at least the number of seeds (3), got 2");
-        assertOneLineError(run("generate", "--checkpoint", cp, "--out", out), "Missing required option: '--seeds=LIST'");
+        assertOneLineError(run("generate", "--checkpoint", cp, "--out", out),
+                "Missing required option: '--seeds=LIST'");
         assertFalse(Files.exists(Path.of(out)), "refused runs write nothing");
     }
 }

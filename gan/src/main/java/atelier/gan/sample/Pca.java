@@ -17,7 +17,7 @@ public final class Pca {
     /** Extra vectors iterated beside the wanted ones: the gap to the next eigenvalue sets the convergence rate. */
     private static final int OVERSAMPLING = 8;
     private static final int MAX_ITERATIONS = 300;
-    /** Iteration stops when no wanted Ritz value moves by more than this fraction of the largest (float noise: ~1e-8). */
+    /** Iteration stops when no wanted Ritz value moves by more than this fraction of the largest (noise ~1e-8). */
     private static final double TOLERANCE = 1e-7;
 
     /**

@@ -49,8 +49,8 @@ class LatentsTest {
         }
     }
 
-    /** Mean absolute difference. */
-    private static double distance(Tensor a, Tensor b) {
+    /** Mean absolute difference of two image batches. */
+    static double distance(Tensor a, Tensor b) {
         double s = 0;
         for (int i = 0; i < a.numel(); i++) {
             s += Math.abs(a.data()[i] - b.data()[i]);

@@ -99,15 +99,6 @@ class StyleKnobsTest {
         }
     }
 
-    /** Mean absolute pixel difference between two image batches. */
-    private static double distance(Tensor a, Tensor b) {
-        double s = 0;
-        for (int i = 0; i < a.numel(); i++) {
-            s += Math.abs(a.data()[i] - b.data()[i]);
-        }
-        return s / a.numel();
-    }
-
     @Test
     void turningAKnobFurtherMovesTheImagesFurther() throws IOException {
         try (CpuDevice cpu = new CpuDevice(2)) {
@@ -121,7 +112,7 @@ class StyleKnobsTest {
                     for (float strength : new float[] {0.5f, 1f, 2f, 3f}) {
                         Tensor z = Latents.fromSeeds(seeds, SHAPE.latent());
                         LatentEdit edit = LatentEdit.knobs(knobs, Map.of(k, sign * strength));
-                        double d = distance(plain, edit.render(cpu, g, z));
+                        double d = LatentsTest.distance(plain, edit.render(cpu, g, z));
                         assertTrue(d > previous, "knob " + k + " at " + sign * strength + ": distance " + d
                                 + " not above " + previous);
                         previous = d;

@@ -4,7 +4,6 @@ import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
 import atelier.gan.pgan.Generator;
 import atelier.gan.pgan.PganCheckpoint;
-import atelier.gan.sample.LatentEdit;
 import atelier.gan.sample.Latents;
 import atelier.nn.io.Checkpoint;
 import atelier.tools.image.ImageFiles;
@@ -45,7 +44,7 @@ public final class GenerateCommand implements Callable<Integer> {
     boolean grid;
 
     @Mixin
-    LatentOptions latents;
+    SamplingOptions sampling;
 
     @Option(names = "--print", paramLabel = "SIZE",
             description = "Export at a print size: e.g. 20x20in, 50x50cm or 6000x6000px (square).")
@@ -58,9 +57,6 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "png|tiff",
             description = "File format (default: from --out's extension, else png).")
     String format;
-
-    @Option(names = "--batch", defaultValue = "8", description = "Images per generator pass (default: ${DEFAULT-VALUE}).")
-    int batch;
 
     @Spec
     CommandSpec spec;
@@ -82,16 +78,16 @@ public final class GenerateCommand implements Callable<Integer> {
         try (CpuDevice cpu = model.device()) {
             Checkpoint checkpoint = model.load(log);
             Generator g = PganCheckpoint.averageGenerator(cpu, checkpoint);
-            LatentEdit edit = latents.edit(cpu, g, checkpoint, log);
+            Renderer renderer = sampling.renderer(cpu, g, checkpoint, log);
             PrintExport export = printSize == null ? null : new PrintExport(cpu, printSize, fileFormat, g.resolution());
             log.printf(Locale.ROOT, "%d images at %d px from %s (truncation %s)%n", seedList.length, g.resolution(),
-                    checkpoint.file(), edit.truncation());
+                    checkpoint.file(), renderer.truncation());
             if (export != null) {
                 log.println(export.describe());
             }
             int r = g.resolution();
             Tensor sheet = grid ? Tensor.zeros(seedList.length, 3, r, r) : null;
-            new Renderer(cpu, g, edit, batch).render(seedList.length,
+            renderer.render(seedList.length,
                     (start, n) -> Latents.fromSeeds(Arrays.copyOfRange(seedList, start, start + n),
                             g.shape().latent()),
                     (i, image) -> {

@@ -4,7 +4,6 @@ import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
 import atelier.gan.pgan.Generator;
 import atelier.gan.pgan.PganCheckpoint;
-import atelier.gan.sample.LatentEdit;
 import atelier.gan.sample.Latents;
 import atelier.nn.io.Checkpoint;
 import atelier.tools.image.GifAnimation;
@@ -36,7 +35,8 @@ public final class InterpolateCommand implements Callable<Integer> {
             description = "Two or more seeds to pass through in order, e.g. 3,7,12.")
     String seeds;
 
-    @Option(names = "--frames", defaultValue = "60", description = "Frames in the whole loop (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "60",
+            description = "Frames in the whole loop (default: ${DEFAULT-VALUE}).")
     int frames;
 
     @Option(names = "--fps", defaultValue = "20", description = "Frames per second of the GIF, 1..100 "
@@ -48,10 +48,7 @@ public final class InterpolateCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
-    LatentOptions latents;
-
-    @Option(names = "--batch", defaultValue = "8", description = "Frames per generator pass (default: ${DEFAULT-VALUE}).")
-    int batch;
+    SamplingOptions sampling;
 
     @Spec
     CommandSpec spec;
@@ -73,14 +70,14 @@ public final class InterpolateCommand implements Callable<Integer> {
         try (CpuDevice cpu = model.device()) {
             Checkpoint checkpoint = model.load(log);
             Generator g = PganCheckpoint.averageGenerator(cpu, checkpoint);
-            LatentEdit edit = latents.edit(cpu, g, checkpoint, log);
+            Renderer renderer = sampling.renderer(cpu, g, checkpoint, log);
             int latent = g.shape().latent();
             Tensor keys = Latents.fromSeeds(seedList, latent);
             log.printf(Locale.ROOT, "%d frames at %d px through seeds %s from %s%n", frames, g.resolution(), seeds,
                     checkpoint.file());
             Path gif = out.resolve("interpolation.gif");
             try (GifAnimation animation = GifAnimation.begin(gif, Math.round(100f / fps))) {
-                new Renderer(cpu, g, edit, batch).render(frames, (start, n) -> {
+                renderer.render(frames, (start, n) -> {
                     Tensor z = Tensor.zeros(n, latent);
                     for (int i = 0; i < n; i++) {
                         // Frame f sits at t = f * seeds / frames along the loop: segment floor(t), fraction t mod 1.

@@ -44,7 +44,8 @@ public final class KnobsCommand implements Callable<Integer> {
             description = "Random latents the PCA looks at (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the preview image (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of the preview image (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -70,7 +71,7 @@ public final class KnobsCommand implements Callable<Integer> {
             if (samples <= count) {
                 throw new IllegalArgumentException("--samples must be above --count (" + count + "), got " + samples);
             }
-            StyleKnobs knobs = StyleKnobs.obtain(cpu, g, checkpoint, count, samples, LatentOptions.progress(log),
+            StyleKnobs knobs = StyleKnobs.obtain(cpu, g, checkpoint, count, samples, SamplingOptions.progress(log),
                     log::println);
             String file = StyleKnobs.fileFor(checkpoint.file()).getFileName().toString();
             Path previews = out != null ? out : checkpoint.file().resolveSibling(

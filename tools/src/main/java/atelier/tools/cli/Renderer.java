@@ -41,6 +41,10 @@ final class Renderer {
         this.batch = batch;
     }
 
+    float truncation() {
+        return edit.truncation();
+    }
+
     void render(int count, Latents latents, Sink sink, PrintWriter log, String unit) throws IOException {
         Progress progress = new Progress(log, unit, count);
         int size = 3 * generator.resolution() * generator.resolution();

@@ -52,7 +52,7 @@ public final class ImageFiles {
         return out;
     }
 
-    /** Image {@code index} of [N, 3, H, W] in [-1, 1] as an RGB image of the same size, written straight into its pixels. */
+    /** Image {@code index} of [N, 3, H, W] in [-1, 1] as an RGB image of its size, written straight into its pixels. */
     public static BufferedImage image(Tensor images, int index) {
         images.requireRank("images", 4);
         if (images.dim(1) != 3) {
@@ -110,7 +110,8 @@ public final class ImageFiles {
         PixelDensity density = PixelDensity.createFromPixelsPerInch(dpi, dpi);
         AtomicFile.write(file, out -> {
             switch (format) {
-                case PNG -> new PngImageParser().writeImage(image, out, new PngImagingParameters().setPixelDensity(density));
+                case PNG -> new PngImageParser().writeImage(image, out,
+                        new PngImagingParameters().setPixelDensity(density));
                 case TIFF -> new TiffImageParser().writeImage(image, out, new TiffImagingParameters()
                         .setCompression(TiffConstants.COMPRESSION_LZW).setPixelDensity(density));
             }

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Truncation and style knobs: what is done to the seeded latents before the generator. */
-public final class LatentOptions {
+/** How seeded latents become images: truncation, style knobs, and images per generator pass. */
+public final class SamplingOptions {
     private static final Pattern KNOB = Pattern.compile("(\\d{1,9})=([+-]?\\d+(?:\\.\\d*)?|[+-]?\\.\\d+)");
 
     @Option(names = "--truncation", defaultValue = "1", paramLabel = "PSI",
@@ -30,8 +30,18 @@ public final class LatentOptions {
                     + "--knob 3=-1.5; knobs are computed and stored beside the checkpoint on first use.")
     List<String> knobs = new ArrayList<>();
 
+    @Option(names = "--batch", defaultValue = "8",
+            description = "Images per generator pass (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    /** A renderer of the generator with the edit asked for. */
+    Renderer renderer(Device device, Generator generator, Checkpoint checkpoint, PrintWriter log) throws IOException {
+        return new Renderer(device, generator, edit(device, generator, checkpoint, log), batch);
+    }
+
     /** The edit asked for; the knobs file (knobs and mean features) is loaded or computed only when needed. */
-    LatentEdit edit(Device device, Generator generator, Checkpoint checkpoint, PrintWriter log) throws IOException {
+    private LatentEdit edit(Device device, Generator generator, Checkpoint checkpoint, PrintWriter log)
+            throws IOException {
         if (!(truncation >= 0f && truncation <= 1f)) {
             throw new IllegalArgumentException("--truncation must be in [0, 1], got " + truncation);
         }
@@ -40,7 +50,8 @@ public final class LatentOptions {
             return LatentEdit.none();
         }
         int latent = generator.shape().latent();
-        int needed = Math.max(StyleKnobs.DEFAULT_COUNT, strengths.keySet().stream().max(Integer::compare).orElse(0) + 1);
+        int highest = strengths.keySet().stream().max(Integer::compare).orElse(0);
+        int needed = Math.max(StyleKnobs.DEFAULT_COUNT, highest + 1);
         StyleKnobs knobs = StyleKnobs.obtain(device, generator, checkpoint, Math.min(needed, latent), null,
                 progress(log), log::println);
         return new LatentEdit(truncation, knobs.meanFeatures(), strengths.isEmpty() ? null : knobs.offset(strengths));
