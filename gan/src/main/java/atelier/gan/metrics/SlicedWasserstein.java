@@ -3,11 +3,16 @@ package atelier.gan.metrics;
 import atelier.core.Rng;
 import atelier.core.Tensor;
 import atelier.core.device.Device;
+import atelier.gan.pgan.Generator;
+import atelier.gan.pgan.RealImages;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -58,6 +63,53 @@ public final class SlicedWasserstein {
     /** Memory the descriptors of one set of {@code images} images take at {@code resolution}. */
     public static long descriptorBytes(int resolution, int images) {
         return (long) levelResolutions(resolution).length * images * PATCHES_PER_IMAGE * DESCRIPTOR_SIZE * Float.BYTES;
+    }
+
+    /**
+     * Throws, naming {@code option}, unless the descriptors of two sets of {@code images} images at
+     * {@code resolution} fit in {@code heapShare} of the maximum heap.
+     */
+    public static void requireHeap(String option, int resolution, int images, double heapShare) {
+        long need = 2 * descriptorBytes(resolution, images);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (need > heapShare * heap) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s %d needs %.1f GiB of SWD descriptors "
+                    + "at %d px, more than the %.1f GiB heap allows; use fewer images or a larger heap "
+                    + "(ATELIER_JAVA_OPTS=-Xmx...)", option, images, need / 0x1p30, resolution, heap / 0x1p30));
+        }
+    }
+
+    /** Images per batch when generating or loading for the metric: fewer at high resolutions, bounding memory. */
+    static int batchSize(int resolution) {
+        return Math.max(1, Math.min(16, (1 << 18) / (resolution * resolution)));
+    }
+
+    /** The descriptors of {@code n} images drawn from {@code data}; {@code progress} gets the images done. */
+    public Descriptors describe(RealImages data, int n, Rng rng, LongConsumer progress) {
+        return describe(n, rng, progress, count -> data.batch(resolution(), count, rng));
+    }
+
+    /**
+     * The descriptors of {@code n} images of {@code generator} (at this metric's resolution) from latents drawn
+     * from {@code rng}; {@code progress} gets the images done.
+     */
+    public Descriptors describe(Generator generator, int n, Rng rng, LongConsumer progress) {
+        if (generator.resolution() != resolution()) {
+            throw new IllegalArgumentException("the generator makes " + generator.resolution() + " px images, the "
+                    + "metric measures " + resolution() + " px");
+        }
+        return describe(n, rng, progress,
+                count -> generator.forward(rng.gaussian(count, generator.shape().latent())));
+    }
+
+    private Descriptors describe(int n, Rng rng, LongConsumer progress, IntFunction<Tensor> batches) {
+        Descriptors set = descriptors(n);
+        int batch = batchSize(resolution());
+        for (int done = 0; done < n; done += batch) {
+            set.add(batches.apply(Math.min(batch, n - done)), rng);
+            progress.accept(Math.min(n, done + batch));
+        }
+        return set;
     }
 
     public int resolution() {
@@ -127,6 +179,14 @@ public final class SlicedWasserstein {
 
     /** Distances times 1000 per level (finest first, {@link #levelResolutions()}) and their average. */
     public record Result(int[] resolutions, double[] levels, double average) {
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("SWD x 1e3 [");
+            for (int l = 0; l < levels.length; l++) {
+                s.append(String.format(Locale.ROOT, "%d px %.4f, ", resolutions[l], levels[l]));
+            }
+            return s.append(String.format(Locale.ROOT, "average %.4f]", average)).toString();
+        }
     }
 
     /** The distance between two full sets with random directions from {@code rng}. */
