@@ -293,20 +293,6 @@ public final class SlicedWasserstein {
             return SlicedWasserstein.this;
         }
 
-        /** Images added so far. */
-        public int images() {
-            return images;
-        }
-
-        public int capacity() {
-            return capacity;
-        }
-
-        /** The descriptors of level {@code l} (row i * 128 + k: image i, neighbourhood k); shares storage. */
-        public Tensor level(int l) {
-            return levels[l];
-        }
-
         /** Adds images [n, 3, R, R] in [-1, 1], with neighbourhood centres drawn uniformly from {@code rng}. */
         public void add(Tensor batch, Rng rng) {
             int n = requireImages(batch);
