@@ -26,10 +26,11 @@ import java.util.concurrent.Callable;
  * a trained generator's images and real ones ({@link SlicedWasserstein}), per pyramid level and averaged.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure a trained generator against a dataset with the PGAN paper's multi-scale sliced "
-                + "Wasserstein distance (SWD x 1e3 per pyramid level from full resolution down to 16 px, and their "
-                + "average; lower is closer to the real images).",
-            "Generated images come from the checkpoint's moving-average generator at its resolution."})
+        description = {"Score a trained generator against a dataset: the PGAN paper's multi-scale sliced "
+                + "Wasserstein distance.",
+            "SWD x 1e3 per Laplacian pyramid level from full resolution down to 16 px, and their average; lower is "
+                + "closer to the real images. Generated images come from the checkpoint's moving-average generator "
+                + "at its resolution."})
 public final class EvaluateCommand implements Callable<Integer> {
     /** Share of the heap the descriptors of both sets may take; generation needs the rest. */
     private static final double HEAP_SHARE = 0.75;
@@ -42,11 +43,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "A dataset folder from 'atelier prepare', or 'synthetic' for the built-in synthetic art.")
     String data;
 
-    @Option(names = "--images", defaultValue = "16384",
+    @Option(names = "--images", defaultValue = "16384", paramLabel = "N",
             description = "Real and generated images each (default: ${DEFAULT-VALUE}, the paper's).")
     int images;
 
-    @Option(names = "--seed", defaultValue = "1",
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
             description = "Seed of the latents, the real images drawn, the neighbourhoods and the directions "
                     + "(default: ${DEFAULT-VALUE}).")
     long seed;
