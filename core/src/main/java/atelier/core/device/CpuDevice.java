@@ -8,6 +8,7 @@ import atelier.core.kernels.ColorJitter;
 import atelier.core.kernels.Conv2d;
 import atelier.core.kernels.Dense;
 import atelier.core.kernels.Elementwise;
+import atelier.core.kernels.LaplacianPyramid;
 import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
 import atelier.core.kernels.Reduce;
@@ -297,6 +298,30 @@ public final class CpuDevice implements Device {
     }
 
     @Override
+    public void pyramidDown(Tensor x, Tensor y) {
+        x.requireRank("pyramid down input", 4);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        if (h < 4 || w < 4 || h % 2 != 0 || w % 2 != 0) {
+            throw new IllegalArgumentException("pyramid down input " + x + " needs an even height and width >= 4");
+        }
+        y.requireShape("pyramid down output", x.dim(0), x.dim(1), h / 2, w / 2);
+        parallelFor(y.numel(), 30, (b, e) -> LaplacianPyramid.down(b, e, x.data(), y.data(), h, w));
+    }
+
+    @Override
+    public void pyramidUp(Tensor x, Tensor y) {
+        x.requireRank("pyramid up input", 4);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        if (h < 2 || w < 2) {
+            throw new IllegalArgumentException("pyramid up input " + x + " needs a height and width >= 2");
+        }
+        y.requireShape("pyramid up output", x.dim(0), x.dim(1), 2 * h, 2 * w);
+        parallelFor(y.numel(), 12, (b, e) -> LaplacianPyramid.up(b, e, x.data(), y.data(), h, w));
+    }
+
+    @Override
     public void leakyRelu(Tensor x, float slope, Tensor y) {
         requireSameShape("leaky relu output", y, x);
         parallelFor(x.numel(), 1, (b, e) -> Activation.leakyRelu(b, e, x.data(), y.data(), slope));
@@ -456,6 +481,12 @@ public final class CpuDevice implements Device {
     public void copy(Tensor src, Tensor dst) {
         requireSameShape("copy destination", dst, src);
         parallelFor(src.numel(), 1, (s, e) -> Elementwise.copy(s, e, src.data(), dst.data()));
+    }
+
+    @Override
+    public void toPixelLevels(Tensor x, Tensor out) {
+        requireSameShape("pixel levels output", out, x);
+        parallelFor(x.numel(), 1, (s, e) -> Elementwise.toPixelLevels(s, e, x.data(), out.data()));
     }
 
     @Override

@@ -157,6 +157,11 @@ public final class ProgressiveTrainer {
         return config.shape().levels() - 1;
     }
 
+    /** The device the networks run on. */
+    public Device device() {
+        return device;
+    }
+
     public Generator generator() {
         return generator;
     }
