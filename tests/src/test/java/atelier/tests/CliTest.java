@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine;
@@ -168,6 +169,85 @@ class CliTest {
                 "--out " + full + " exists and is not empty");
         assertOneLineError(run("prepare", in.toString()), 2, "Missing required option: '--out=DATASET'");
         assertFalse(Files.exists(Path.of(out)), "refused runs create nothing");
+    }
+
+    /** A tiny PGAN trained through the CLI to {@code resolution} px in a few steps, measuring SWD every 16 images. */
+    private Path trainTiny(String name, int resolution) {
+        Path run = tmp.resolve(name);
+        Result r = run("train", "--data", "synthetic", "--out", run.toString(), "--max-resolution",
+                String.valueOf(resolution), "--latent", "8", "--max-channels", "8", "--min-channels", "8",
+                "--images-per-phase", "16", "--batch", "8", "--sample-every", "1000", "--samples", "4",
+                "--swd-every", "16", "--swd-images", "8", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        return run;
+    }
+
+    @Test
+    void trainingLogsTheSwdAndEvaluateMeasuresACheckpoint() throws IOException {
+        Path run = trainTiny("run16", 16);
+        // 16 images at 4 px, 32 at 8 px, 32 at 16 px: measured every 16 images, and only from 16 px on.
+        List<String> swd = Files.readAllLines(run.resolve("swd.csv"));
+        assertEquals("images,resolution,swd16,swd32,swd64,swd128,swd256,swd512,swd1024,swd2048,swd4096,average",
+                swd.getFirst());
+        assertEquals(List.of("64", "80"), swd.subList(1, swd.size()).stream().map(l -> l.split(",")[0]).toList());
+        for (String row : swd.subList(1, swd.size())) {
+            String[] cells = row.split(",");
+            assertEquals("16.0000", cells[1]);
+            assertEquals(cells[2], cells[11], "the average of one level is that level: " + row);
+            assertTrue(Double.parseDouble(cells[2]) > 0, row);
+            assertEquals("NaN", cells[3], row);
+        }
+        assertTrue(Files.size(run.resolve("swd.png")) > 0);
+
+        Result fromRun = run("evaluate", "--checkpoint", run.toString(), "--data", "synthetic", "--images", "24");
+        assertEquals(0, fromRun.code(), fromRun.err());
+        List<String> lines = fromRun.out().lines().toList();
+        int table = lines.indexOf("SWD x 1e3 (lower is closer)");
+        assertTrue(table > 0, fromRun.out());
+        assertTrue(lines.get(table + 1).matches(" +16 px +\\d+\\.\\d{4}"), fromRun.out());
+        assertEquals(lines.get(table + 1).replaceAll(".* ", ""), lines.get(table + 2).replaceAll(".* ", ""),
+                "one level: the average is that level");
+        assertTrue(Double.parseDouble(lines.get(table + 2).replaceAll(".* ", "")) > 0, fromRun.out());
+
+        Path newest = new atelier.gan.train.RunFolder(run).checkpoints().getLast();
+        Result fromFile = run("evaluate", "--checkpoint", newest.toString(), "--data", "synthetic", "--images", "24",
+                "--threads", "1");
+        assertEquals(0, fromFile.code(), fromFile.err());
+        List<String> fileLines = fromFile.out().lines().toList();
+        assertEquals(lines.subList(table, lines.size()), fileLines.subList(fileLines.indexOf(lines.get(table)),
+                fileLines.size()), "the run folder means its newest checkpoint; any thread count gives the same");
+
+        Result otherSeed = run("evaluate", "--checkpoint", newest.toString(), "--data", "synthetic", "--images", "24",
+                "--seed", "2");
+        assertEquals(0, otherSeed.code(), otherSeed.err());
+        assertFalse(otherSeed.out().endsWith(fromFile.out().substring(fromFile.out().indexOf("SWD x 1e3"))),
+                "another seed draws other images, neighbourhoods and directions");
+
+        Path noData = tmp.resolve("nodata");
+        assertOneLineError(run("evaluate", "--checkpoint", run.toString(), "--data", noData.toString()), 1,
+                "--data " + noData + ": not a dataset folder");
+    }
+
+    @Test
+    void evaluateRefusesBadArgumentsWithOneLine() throws IOException {
+        Path run8 = trainTiny("run8", 8);
+        assertFalse(Files.exists(run8.resolve("swd.csv")) && Files.readAllLines(run8.resolve("swd.csv")).size() > 1,
+                "no SWD below 16 px");
+        Path missing = tmp.resolve("missing");
+        assertOneLineError(run("evaluate", "--checkpoint", missing.toString(), "--data", "synthetic"), 1,
+                "--checkpoint " + missing + " does not exist");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertOneLineError(run("evaluate", "--checkpoint", empty.toString(), "--data", "synthetic"), 1,
+                "run folder " + empty + " has no checkpoints");
+        Path text = Files.writeString(tmp.resolve("notes.safetensors"), "not a checkpoint");
+        assertOneLineError(run("evaluate", "--checkpoint", text.toString(), "--data", "synthetic"), 1,
+                "file " + text + " declares a header of");
+        Path newest8 = new atelier.gan.train.RunFolder(run8).checkpoints().getLast();
+        assertOneLineError(run("evaluate", "--checkpoint", run8.toString(), "--data", "synthetic"), 1,
+                "--checkpoint " + newest8 + " is at 8 px; the sliced Wasserstein distance needs 16 px or more");
+        assertOneLineError(run("evaluate", "--checkpoint", run8.toString(), "--data", "synthetic", "--images", "0"), 2,
+                "--images must be >= 1, got 0");
+        assertOneLineError(run("evaluate", "--data", "synthetic"), 2, "Missing required option: '--checkpoint=RUN|FILE'");
     }
 
     @Test

@@ -3,6 +3,10 @@ package atelier.tools;
 import atelier.tools.cli.BenchCommand;
 import atelier.tools.cli.DemoCommand;
 import atelier.tools.cli.DevicesCommand;
+import atelier.tools.cli.EvaluateCommand;
+import atelier.tools.cli.GenerateCommand;
+import atelier.tools.cli.InterpolateCommand;
+import atelier.tools.cli.KnobsCommand;
 import atelier.tools.cli.PrepareCommand;
 import atelier.tools.cli.TrainCommand;
 import java.io.PrintWriter;
@@ -32,7 +36,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "Environment:",
                 "  ATELIER_JAVA_OPTS  extra JVM options (e.g. -Xmx8g; default heap is 80%% of RAM)",
                 "  ATELIER_DEBUG=1    print full stack traces on errors"},
-        subcommands = {DemoCommand.class, PrepareCommand.class, TrainCommand.class, DevicesCommand.class,
+        subcommands = {DemoCommand.class, PrepareCommand.class, TrainCommand.class, GenerateCommand.class,
+            KnobsCommand.class, InterpolateCommand.class, EvaluateCommand.class, DevicesCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -7,6 +7,7 @@ import atelier.core.kernels.ColorJitter;
 import atelier.core.kernels.Conv2d;
 import atelier.core.kernels.Dense;
 import atelier.core.kernels.Elementwise;
+import atelier.core.kernels.LaplacianPyramid;
 import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
 import atelier.core.kernels.Reduce;
@@ -169,6 +170,22 @@ public final class TornadoKernels {
     public static void elementwiseCopy(KernelContext context, int items, float[] src, float[] dst) {
         int i = context.globalIdx;
         Elementwise.copy(i, Math.min(i + 1, items), src, dst);
+    }
+
+    public static void elementwiseToPixelLevels(KernelContext context, int items, float[] x, float[] out) {
+        int i = context.globalIdx;
+        Elementwise.toPixelLevels(i, Math.min(i + 1, items), x, out);
+    }
+
+    // LaplacianPyramid
+    public static void laplacianPyramidDown(KernelContext context, int items, float[] x, float[] y, int inH, int inW) {
+        int i = context.globalIdx;
+        LaplacianPyramid.down(i, Math.min(i + 1, items), x, y, inH, inW);
+    }
+
+    public static void laplacianPyramidUp(KernelContext context, int items, float[] x, float[] y, int inH, int inW) {
+        int i = context.globalIdx;
+        LaplacianPyramid.up(i, Math.min(i + 1, items), x, y, inH, inW);
     }
 
     // MinibatchStddev

@@ -19,6 +19,8 @@ import static atelier.core.device.DeviceChecks.requireColorJitter;
 import static atelier.core.device.DeviceChecks.requireDivisible;
 import static atelier.core.device.DeviceChecks.requireFactor;
 import static atelier.core.device.DeviceChecks.requireFlipRotate90;
+import static atelier.core.device.DeviceChecks.requirePyramidDown;
+import static atelier.core.device.DeviceChecks.requirePyramidUp;
 import static atelier.core.device.DeviceChecks.requireSameShape;
 import static atelier.core.device.DeviceChecks.rotationCosSin;
 
@@ -201,6 +203,22 @@ public final class TornadoVmDevice implements Device {
     }
 
     @Override
+    public void pyramidDown(Tensor x, Tensor y) {
+        requirePyramidDown(x, y);
+        int n = y.numel();
+        graphs.launch(n, in(x.data()), out(y.data()), (g, id, c) -> g.task(id,
+                TornadoKernels::laplacianPyramidDown, c, n, x.data(), y.data(), x.dim(2), x.dim(3)));
+    }
+
+    @Override
+    public void pyramidUp(Tensor x, Tensor y) {
+        requirePyramidUp(x, y);
+        int n = y.numel();
+        graphs.launch(n, in(x.data()), out(y.data()), (g, id, c) -> g.task(id,
+                TornadoKernels::laplacianPyramidUp, c, n, x.data(), y.data(), x.dim(2), x.dim(3)));
+    }
+
+    @Override
     public void leakyRelu(Tensor x, float slope, Tensor y) {
         requireSameShape("leaky relu output", y, x);
         int n = x.numel();
@@ -371,6 +389,14 @@ public final class TornadoVmDevice implements Device {
         int n = src.numel();
         graphs.launch(n, in(src.data()), out(dst.data()), (g, id, c) -> g.task(id,
                 TornadoKernels::elementwiseCopy, c, n, src.data(), dst.data()));
+    }
+
+    @Override
+    public void toPixelLevels(Tensor x, Tensor out) {
+        requireSameShape("pixel levels output", out, x);
+        int n = x.numel();
+        graphs.launch(n, in(x.data()), out(out.data()), (g, id, c) -> g.task(id,
+                TornadoKernels::elementwiseToPixelLevels, c, n, x.data(), out.data()));
     }
 
     @Override

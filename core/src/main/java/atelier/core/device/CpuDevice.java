@@ -8,6 +8,7 @@ import atelier.core.kernels.ColorJitter;
 import atelier.core.kernels.Conv2d;
 import atelier.core.kernels.Dense;
 import atelier.core.kernels.Elementwise;
+import atelier.core.kernels.LaplacianPyramid;
 import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
 import atelier.core.kernels.Reduce;
@@ -33,6 +34,8 @@ import static atelier.core.device.DeviceChecks.requireColorJitter;
 import static atelier.core.device.DeviceChecks.requireDivisible;
 import static atelier.core.device.DeviceChecks.requireFactor;
 import static atelier.core.device.DeviceChecks.requireFlipRotate90;
+import static atelier.core.device.DeviceChecks.requirePyramidDown;
+import static atelier.core.device.DeviceChecks.requirePyramidUp;
 import static atelier.core.device.DeviceChecks.requireSameShape;
 import static atelier.core.device.DeviceChecks.rotationCosSin;
 
@@ -247,6 +250,22 @@ public final class CpuDevice implements Device {
     }
 
     @Override
+    public void pyramidDown(Tensor x, Tensor y) {
+        requirePyramidDown(x, y);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        parallelFor(y.numel(), 30, (b, e) -> LaplacianPyramid.down(b, e, x.data(), y.data(), h, w));
+    }
+
+    @Override
+    public void pyramidUp(Tensor x, Tensor y) {
+        requirePyramidUp(x, y);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        parallelFor(y.numel(), 12, (b, e) -> LaplacianPyramid.up(b, e, x.data(), y.data(), h, w));
+    }
+
+    @Override
     public void leakyRelu(Tensor x, float slope, Tensor y) {
         requireSameShape("leaky relu output", y, x);
         parallelFor(x.numel(), 1, (b, e) -> Activation.leakyRelu(b, e, x.data(), y.data(), slope));
@@ -382,6 +401,12 @@ public final class CpuDevice implements Device {
     public void copy(Tensor src, Tensor dst) {
         requireSameShape("copy destination", dst, src);
         parallelFor(src.numel(), 1, (s, e) -> Elementwise.copy(s, e, src.data(), dst.data()));
+    }
+
+    @Override
+    public void toPixelLevels(Tensor x, Tensor out) {
+        requireSameShape("pixel levels output", out, x);
+        parallelFor(x.numel(), 1, (s, e) -> Elementwise.toPixelLevels(s, e, x.data(), out.data()));
     }
 
     @Override

@@ -58,6 +58,18 @@ public interface Device extends AutoCloseable {
     /** The transpose of {@link #resize}: dx (overwritten) from dy, with the same weights. */
     void resizeBackward(Tensor dy, Tensor dx);
 
+    /**
+     * One Gaussian pyramid step down, [N, C, H, W] to y's [N, C, H/2, W/2]: the 5x5 binomial filter with mirror
+     * padding, every second sample kept (OpenCV's pyrDown). See {@link atelier.core.kernels.LaplacianPyramid#down}.
+     */
+    void pyramidDown(Tensor x, Tensor y);
+
+    /**
+     * One pyramid step up, [N, C, H, W] to y's [N, C, 2H, 2W]: zeros between the samples, then 4 times the 5x5
+     * binomial filter with mirror padding (OpenCV's pyrUp). See {@link atelier.core.kernels.LaplacianPyramid#up}.
+     */
+    void pyramidUp(Tensor x, Tensor y);
+
     // Activation, normalization.
     void leakyRelu(Tensor x, float slope, Tensor y);
 
@@ -101,6 +113,9 @@ public interface Device extends AutoCloseable {
 
     /** out = a + t (b - a) */
     void lerp(Tensor a, Tensor b, float t, Tensor out);
+
+    /** out = the 0..255 levels of x in [-1, 1] as an 8-bit image file holds them (rounded, clamped). */
+    void toPixelLevels(Tensor x, Tensor out);
 
     void fill(Tensor x, float value);
 

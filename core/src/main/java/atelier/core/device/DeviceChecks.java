@@ -109,6 +109,28 @@ public final class DeviceChecks {
         }
     }
 
+    /** Checks a pyramid step down: x [N, C, H, W] with H, W even and >= 4, y [N, C, H/2, W/2]. */
+    public static void requirePyramidDown(Tensor x, Tensor y) {
+        x.requireRank("pyramid down input", 4);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        if (h < 4 || w < 4 || h % 2 != 0 || w % 2 != 0) {
+            throw new IllegalArgumentException("pyramid down input " + x + " needs an even height and width >= 4");
+        }
+        y.requireShape("pyramid down output", x.dim(0), x.dim(1), h / 2, w / 2);
+    }
+
+    /** Checks a pyramid step up: x [N, C, H, W] with H, W >= 2, y [N, C, 2H, 2W]. */
+    public static void requirePyramidUp(Tensor x, Tensor y) {
+        x.requireRank("pyramid up input", 4);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        if (h < 2 || w < 2) {
+            throw new IllegalArgumentException("pyramid up input " + x + " needs a height and width >= 2");
+        }
+        y.requireShape("pyramid up output", x.dim(0), x.dim(1), 2 * h, 2 * w);
+    }
+
     /** Dimensions of a minibatch-stddev launch, checked against its statistics buffers. */
     public static final class MbstdShape {
         public final int groups, channels, plane, features;

@@ -60,4 +60,14 @@ public final class Elementwise {
             dst[i] = src[i];
         }
     }
+
+    /**
+     * out = clamp(round((x + 1) * 127.5), 0, 255): images in [-1, 1] as the 0..255 levels an 8-bit image file
+     * holds (rounding half up, as atelier writes PNGs)
+     */
+    public static void toPixelLevels(int begin, int end, float[] x, float[] out) {
+        for (int i = begin; i < end; i++) {
+            out[i] = Math.max(0, Math.min(255, Math.round((x[i] + 1f) * 127.5f)));
+        }
+    }
 }

@@ -120,6 +120,21 @@ public final class SeparateMemoryDevice implements Device {
     }
 
     @Override
+    public void pyramidDown(Tensor x, Tensor y) {
+        cpu.pyramidDown(on(x), on(y));
+    }
+
+    @Override
+    public void pyramidUp(Tensor x, Tensor y) {
+        cpu.pyramidUp(on(x), on(y));
+    }
+
+    @Override
+    public void toPixelLevels(Tensor x, Tensor out) {
+        cpu.toPixelLevels(on(x), on(out));
+    }
+
+    @Override
     public void leakyRelu(Tensor x, float slope, Tensor y) {
         cpu.leakyRelu(on(x), slope, on(y));
     }

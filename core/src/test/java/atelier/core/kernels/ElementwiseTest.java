@@ -98,6 +98,22 @@ class ElementwiseTest {
     }
 
     @Test
+    void toPixelLevelsRoundsToTheEightBitGridAndClamps() {
+        // A is standard normal: about a third of it lies outside [-1, 1] and tests the clamp.
+        assertClose("pixel levels", expect(i -> Math.max(0, Math.min(255, Math.floor((A[i] + 1.0) * 127.5 + 0.5)))),
+                identicalOnAnyThreadCount("pixel levels", cpu -> {
+                    Tensor out = Tensor.zeros(N);
+                    cpu.toPixelLevels(t(A), out);
+                    return out.data();
+                }), 0);
+        try (CpuDevice cpu = new CpuDevice(1)) {
+            Tensor out = Tensor.zeros(6);
+            cpu.toPixelLevels(Tensor.of(new float[] {-1f, 1f, 0f, -7f, 3f, 0x99 / 127.5f - 1f}, 6), out);
+            assertArrayEquals(new float[] {0f, 255f, 128f, 0f, 255f, 0x99}, out.data());
+        }
+    }
+
+    @Test
     void outputsMayAliasInputs() {
         try (CpuDevice cpu = new CpuDevice(3)) {
             Tensor sum = Tensor.zeros(N);
@@ -128,6 +144,7 @@ class ElementwiseTest {
             assertRejected("lerp operand has shape", () -> cpu.lerp(x, other, 0.5f, x));
             assertRejected("lerp output has shape", () -> cpu.lerp(x, x, 0.5f, other));
             assertRejected("copy destination has shape", () -> cpu.copy(x, other));
+            assertRejected("pixel levels output has shape", () -> cpu.toPixelLevels(x, other));
         }
     }
 }

@@ -31,16 +31,20 @@ public final class Generator {
     private final List<Sequential> blocks = new ArrayList<>();
     private final List<Conv2d> toRgb = new ArrayList<>();
     private final UpsampleNearest fadeUpsample;
+    /** Normalizes the latent onto the sphere of radius sqrt(latent) before level 0 (no parameters). */
+    private final PixelNorm latentNorm;
     private float alpha = 1f;
     // Kept by forward for backward.
     private Tensor features;
     private boolean fading;
+    private boolean truncated;
 
     public Generator(Device device, PganShape shape, Random init) {
         this.device = device;
         this.shape = shape;
         this.init = init;
         this.fadeUpsample = new UpsampleNearest(device, 2);
+        this.latentNorm = new PixelNorm(device, PixelNorm.PGAN_EPS);
         grow();
     }
 
@@ -55,7 +59,6 @@ public final class Generator {
         EqualizedLr eq = EqualizedLr.PGAN;
         List<Layer> layers = new ArrayList<>();
         if (level == 0) {
-            layers.add(new PixelNorm(device, PixelNorm.PGAN_EPS));
             layers.add(new Dense(device, name + ".dense", shape.latent(), c * 16, eq, init));
             layers.add(new Reshape(c, 4, 4));
             addActivation(layers);
@@ -104,14 +107,35 @@ public final class Generator {
 
     /** Images [N, imageChannels, R, R] from latents [N, latent]. */
     public Tensor forward(Tensor z) {
-        z.requireShape("latent", z.dim(0), shape.latent());
+        return forward(z, null, 1f);
+    }
+
+    /**
+     * Images with the truncation trick, for sampling (no backward after it): the level-0 block's output is pulled
+     * toward {@code meanFeatures} [C, 4, 4], the mean of that output over random latents, as h' = mean + psi (h -
+     * mean). This is where truncation acts in PGAN: scaling z (toward its mean 0) changes nothing, as pixel norms
+     * and the positively homogeneous leaky ReLU undo it up to the biases. psi 1 is plain sampling.
+     */
+    public Tensor forward(Tensor z, Tensor meanFeatures, float truncation) {
         int top = level();
-        Tensor h = z;
-        for (int l = 0; l < top; l++) {
-            h = blocks.get(l).forward(h);
+        Tensor h = baseFeatures(z);
+        truncated = truncation != 1f;
+        if (truncated) {
+            meanFeatures.requireShape("mean features", h.dim(1), h.dim(2), h.dim(3));
+            Tensor pulled = h.zerosLike();
+            int size = meanFeatures.numel();
+            for (int n = 0; n < h.dim(0); n++) {
+                System.arraycopy(meanFeatures.data(), 0, pulled.data(), n * size, size);
+            }
+            device.lerp(pulled, h, truncation, pulled);
+            h = pulled;
         }
         Tensor previous = h;
-        features = blocks.get(top).forward(h);
+        for (int l = 1; l <= top; l++) {
+            previous = h;
+            h = blocks.get(l).forward(h);
+        }
+        features = h;
         Tensor image = toRgb.get(top).forward(features);
         fading = top > 0 && alpha < 1f;
         if (fading) {
@@ -121,8 +145,24 @@ public final class Generator {
         return image;
     }
 
+    /**
+     * The level-0 block's output [N, C, 4, 4] (after leaky ReLU and pixel norm) for latents [N, latent]: the first
+     * features every image is drawn from, where the style knobs' PCA looks (GANSpace takes an early layer).
+     */
+    public Tensor baseFeatures(Tensor z) {
+        return blocks.get(0).forward(normalizedLatent(z));
+    }
+
+    private Tensor normalizedLatent(Tensor z) {
+        z.requireShape("latent", z.dim(0), shape.latent());
+        return latentNorm.forward(z);
+    }
+
     /** Accumulates parameter gradients from the gradient of the loss with respect to the last images. */
     public void backward(Tensor dImage) {
+        if (truncated) {
+            throw new IllegalStateException("no backward through a truncated forward (it is for sampling)");
+        }
         int top = level();
         Tensor dNew = dImage;
         Tensor dPrevious = null;

@@ -157,6 +157,11 @@ public final class ProgressiveTrainer {
         return config.shape().levels() - 1;
     }
 
+    /** The device the networks run on. */
+    public Device device() {
+        return device;
+    }
+
     public Generator generator() {
         return generator;
     }
@@ -197,11 +202,6 @@ public final class ProgressiveTrainer {
     /** The optimizers of the current level: generator first, then discriminator. */
     Adam[] optimizers() {
         return new Adam[] {generatorAdam, discriminatorAdam};
-    }
-
-    /** The device it trains on; the host reads checkpoints and samples through its {@link Device#toHost}. */
-    public Device device() {
-        return device;
     }
 
     /** The random generator that draws batches, latents and penalty mixes (saved so a resume continues it). */

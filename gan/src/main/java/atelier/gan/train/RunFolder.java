@@ -106,12 +106,31 @@ public final class RunFolder {
                 + last.getMessage());
     }
 
-    /** Deletes all but the newest {@code keep} checkpoints. */
+    /**
+     * Deletes all but the newest {@code keep} checkpoints, with what was derived from each and named after it
+     * ("images-N.knobs.safetensors", the folder "images-N.knobs/").
+     */
     public void keepNewest(int keep) throws IOException {
         List<Path> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
-            Files.deleteIfExists(all.get(i));
+            String stem = all.get(i).getFileName().toString().replace(".safetensors", ".");
+            try (DirectoryStream<Path> derived = Files.newDirectoryStream(checkpointDirectory(), stem + "*")) {
+                for (Path f : derived) {
+                    deleteTree(f);
+                }
+            }
         }
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
+                for (Path child : children) {
+                    deleteTree(child);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
     }
 
     /** Removes temporary files that a process killed mid-write left in the run folder or its checkpoints. */

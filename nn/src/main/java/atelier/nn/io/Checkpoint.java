@@ -27,11 +27,13 @@ public final class Checkpoint {
     private final Path file;
     private final Map<String, Tensor> tensors;
     private final JsonObject info;
+    private final String checksum;
 
-    private Checkpoint(Path file, Map<String, Tensor> tensors, JsonObject info) {
+    private Checkpoint(Path file, Map<String, Tensor> tensors, JsonObject info, String checksum) {
         this.file = file;
         this.tensors = tensors;
         this.info = info;
+        this.checksum = checksum;
     }
 
     /** Writes atomically: the previous file at this path stays intact until the new one is complete. */
@@ -68,7 +70,7 @@ public final class Checkpoint {
                     + ", computed " + crc + ")");
         }
         try {
-            return new Checkpoint(file, contents.tensors(), JsonParser.parseString(atelier).getAsJsonObject());
+            return new Checkpoint(file, contents.tensors(), JsonParser.parseString(atelier).getAsJsonObject(), crc);
         } catch (JsonParseException | IllegalStateException e) {
             throw SafeTensors.corrupt(file, "has unreadable atelier metadata");
         }
@@ -97,6 +99,11 @@ public final class Checkpoint {
 
     public Map<String, Tensor> tensors() {
         return tensors;
+    }
+
+    /** The CRC-32 of the tensor data (8 hex digits): names this exact content, e.g. for files derived from it. */
+    public String checksum() {
+        return checksum;
     }
 
     /** The writer's JSON block. */

@@ -146,7 +146,7 @@ class CheckpointTest {
             out.write(new byte[100_000]);
             throw new IOException("disk full (simulated)");
         }));
-        assertEquals("disk full (simulated)", e.getMessage());
+        assertEquals("cannot write " + file + ": disk full (simulated)", e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file));
         try (var listing = Files.list(dir)) {
             assertEquals(java.util.List.of(file), listing.toList());

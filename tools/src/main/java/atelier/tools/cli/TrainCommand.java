@@ -98,6 +98,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "32", description = "Images in the sample grid (default: ${DEFAULT-VALUE}).")
     int samples;
 
+    @Option(names = "--swd-every", defaultValue = "0", paramLabel = "IMAGES",
+            description = "Measure the sliced Wasserstein distance (as 'atelier evaluate' does) every N images from "
+                    + "16 px on, into swd.csv and swd.png (default: 0, never).")
+    long swdEvery;
+
+    @Option(names = "--swd-images", defaultValue = "1024", paramLabel = "N",
+            description = "Real and generated images of each SWD measurement (default: ${DEFAULT-VALUE}).")
+    int swdImages;
+
     @Mixin
     DeviceOptions device;
 
@@ -112,7 +121,8 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getOut();
         validate();
         RunFolder folder = new RunFolder(out);
-        PganRun.Settings settings = new PganRun.Settings(checkpointEvery, keep, sampleEvery, samples);
+        PganRun.Settings settings = new PganRun.Settings(checkpointEvery, keep, sampleEvery, samples, swdEvery,
+                swdImages);
         try (Device cpu = device.open(log);
              StopRequest stop = new StopRequest()) {
             Checkpoint checkpoint = null;
@@ -156,6 +166,9 @@ public final class TrainCommand implements Callable<Integer> {
                 Path last = new PganRun(folder, trainer, images, settings, log).run(stop);
                 log.printf("checkpoint: %s%nsamples:    %s%nlosses:     %s, %s%n", last, folder.file("samples.png"),
                         folder.file("losses.csv"), folder.file("losses.png"));
+                if (swdEvery > 0) {
+                    log.printf("SWD:        %s, %s%n", folder.file("swd.csv"), folder.file("swd.png"));
+                }
             }
         }
         return 0;
@@ -217,6 +230,10 @@ public final class TrainCommand implements Callable<Integer> {
         requirePositive("--keep", keep);
         requirePositive("--sample-every", sampleEvery);
         requirePositive("--samples", samples);
+        requirePositive("--swd-images", swdImages);
+        if (swdEvery < 0) {
+            throw new ParameterException(spec.commandLine(), "--swd-every must be >= 0 (0: never), got " + swdEvery);
+        }
         if (minChannels > maxChannels) {
             throw new ParameterException(spec.commandLine(), "--min-channels " + minChannels
                     + " is above --max-channels " + maxChannels);

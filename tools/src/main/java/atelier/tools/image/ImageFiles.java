@@ -2,10 +2,15 @@ package atelier.tools.image;
 
 import atelier.core.Tensor;
 import atelier.nn.io.AtomicFile;
+import org.apache.commons.imaging.PixelDensity;
 import org.apache.commons.imaging.formats.png.PngImageParser;
 import org.apache.commons.imaging.formats.png.PngImagingParameters;
+import org.apache.commons.imaging.formats.tiff.TiffImageParser;
+import org.apache.commons.imaging.formats.tiff.TiffImagingParameters;
+import org.apache.commons.imaging.formats.tiff.constants.TiffConstants;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -40,12 +45,35 @@ public final class ImageFiles {
             int base = i * 3 * plane;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    int p = base + y * w + x;
-                    out.setRGB(x0 + x, y0 + y, (toByte(d[p]) << 16) | (toByte(d[p + plane]) << 8) | toByte(d[p + 2 * plane]));
+                    out.setRGB(x0 + x, y0 + y, rgb(d, base + y * w + x, plane));
                 }
             }
         }
         return out;
+    }
+
+    /** Image {@code index} of [N, 3, H, W] in [-1, 1] as an RGB image of its size, written straight into its pixels. */
+    public static BufferedImage image(Tensor images, int index) {
+        images.requireRank("images", 4);
+        if (images.dim(1) != 3) {
+            throw new IllegalArgumentException("images must have 3 channels, got " + images.dim(1));
+        }
+        int h = images.dim(2);
+        int w = images.dim(3);
+        int plane = h * w;
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        float[] d = images.data();
+        int base = index * 3 * plane;
+        for (int p = 0; p < plane; p++) {
+            pixels[p] = rgb(d, base + p, plane);
+        }
+        return out;
+    }
+
+    /** The packed 0xRRGGBB of the pixel at {@code p} of a channel plane of size {@code plane}. */
+    private static int rgb(float[] d, int p, int plane) {
+        return (toByte(d[p]) << 16) | (toByte(d[p + plane]) << 8) | toByte(d[p + 2 * plane]);
     }
 
     /** [-1, 1] to 0..255, rounded and clamped. */
@@ -56,5 +84,37 @@ public final class ImageFiles {
     /** Writes a PNG atomically (temp file + rename). */
     public static void writePng(BufferedImage image, Path file) throws IOException {
         AtomicFile.write(file, out -> new PngImageParser().writeImage(image, out, new PngImagingParameters()));
+    }
+
+    /** File formats for prints: both record the resolution, so a print shop sees the intended size. */
+    public enum PrintFormat {
+        PNG("png"), TIFF("tif");
+
+        private final String extension;
+
+        PrintFormat(String extension) {
+            this.extension = extension;
+        }
+
+        public String extension() {
+            return extension;
+        }
+    }
+
+    /**
+     * Writes an image atomically with its resolution in dots per inch recorded: PNG in the pHYs chunk (pixels per
+     * metre), TIFF (LZW-compressed, lossless) in XResolution/YResolution with ResolutionUnit inch.
+     */
+    public static void writeWithDpi(BufferedImage image, Path file, PrintFormat format, double dpi)
+            throws IOException {
+        PixelDensity density = PixelDensity.createFromPixelsPerInch(dpi, dpi);
+        AtomicFile.write(file, out -> {
+            switch (format) {
+                case PNG -> new PngImageParser().writeImage(image, out,
+                        new PngImagingParameters().setPixelDensity(density));
+                case TIFF -> new TiffImageParser().writeImage(image, out, new TiffImagingParameters()
+                        .setCompression(TiffConstants.COMPRESSION_LZW).setPixelDensity(density));
+            }
+        });
     }
 }

@@ -27,15 +27,23 @@ import java.util.Locale;
  * from fixed latents through the moving-average generator, next to real images at the same resolution.
  *
  * <p>Files in the run folder: {@code checkpoints/images-*.safetensors}, {@code losses.csv}, {@code losses.png},
- * {@code samples.png} (the newest grid), {@code samples/images-*.png} (every grid), {@code real.png}.
+ * {@code samples.png} (the newest grid), {@code samples/images-*.png} (every grid), {@code real.png}, and with
+ * an SWD interval {@code swd.csv} and {@code swd.png}.
  */
 public final class PganRun {
-    /** How often to write what; counts are images shown. */
-    public record Settings(long checkpointEvery, int keepCheckpoints, long sampleEvery, int sampleCount) {
+    /**
+     * How often to write what; counts are images shown. {@code swdEvery} 0 measures no sliced Wasserstein
+     * distance; otherwise it is measured on {@code swdImages} images ({@link SwdMonitor}).
+     */
+    public record Settings(long checkpointEvery, int keepCheckpoints, long sampleEvery, int sampleCount,
+                           long swdEvery, int swdImages) {
         public Settings {
             if (checkpointEvery < 1 || keepCheckpoints < 1 || sampleEvery < 1 || sampleCount < 1) {
                 throw new IllegalArgumentException("checkpoint interval, checkpoints kept, sample interval and "
                         + "sample count must all be >= 1");
+            }
+            if (swdEvery < 0 || (swdEvery > 0 && swdImages < 1)) {
+                throw new IllegalArgumentException("the SWD interval must be >= 0 and its images >= 1");
             }
         }
     }
@@ -68,7 +76,9 @@ public final class PganRun {
         long nextCheckpoint = next(start, settings.checkpointEvery);
         long nextSample = next(start, settings.sampleEvery);
         Path last = null;
-        try (LossLog losses = new LossLog(folder.file("losses.csv"), COLUMNS, start)) {
+        try (LossLog losses = new LossLog(folder.file("losses.csv"), COLUMNS, start);
+             SwdMonitor swd = settings.swdEvery == 0 ? null : new SwdMonitor(folder, trainer.device(), data,
+                     settings.swdEvery, settings.swdImages, config.seed() + 3, config.shape().maxResolution(), start)) {
             if (start == 0) {
                 writeSamples(latents, losses);
             }
@@ -84,6 +94,9 @@ public final class PganRun {
                 if (s.imagesShown() >= nextSample) {
                     nextSample = next(s.imagesShown(), settings.sampleEvery);
                     writeSamples(latents, losses);
+                }
+                if (swd != null) {
+                    swd.afterStep(s.imagesShown(), trainer.averageGenerator());
                 }
                 if (s.imagesShown() >= nextCheckpoint) {
                     nextCheckpoint = next(s.imagesShown(), settings.checkpointEvery);
@@ -103,7 +116,7 @@ public final class PganRun {
     }
 
     /** The first multiple of {@code every} above {@code done}. */
-    private static long next(long done, long every) {
+    static long next(long done, long every) {
         return (done / every + 1) * every;
     }
 
