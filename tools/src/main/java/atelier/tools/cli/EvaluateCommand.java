@@ -1,7 +1,7 @@
 package atelier.tools.cli;
 
 import atelier.core.Rng;
-import atelier.core.device.CpuDevice;
+import atelier.core.device.Device;
 import atelier.gan.metrics.SlicedWasserstein;
 import atelier.gan.pgan.Generator;
 import atelier.gan.pgan.PganCheckpoint;
@@ -10,6 +10,7 @@ import atelier.nn.io.Checkpoint;
 import atelier.tools.data.DataSource;
 import atelier.tools.data.ImagePyramid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -52,8 +53,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    DeviceOptions device;
 
     @Spec
     CommandSpec spec;
@@ -63,12 +64,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (images < 1) {
             throw new ParameterException(spec.commandLine(), "--images must be >= 1, got " + images);
         }
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
-        }
         PrintWriter log = spec.commandLine().getOut();
         Checkpoint saved = load(log);
-        try (CpuDevice cpu = threads == null ? new CpuDevice() : new CpuDevice(threads)) {
+        try (Device cpu = device.open(log)) {
             Generator generator = PganCheckpoint.averageGenerator(cpu, saved);
             int resolution = generator.resolution();
             if (resolution < SlicedWasserstein.MIN_RESOLUTION) {
