@@ -10,6 +10,7 @@ import atelier.core.kernels.Dense;
 import atelier.core.kernels.Elementwise;
 import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
+import atelier.core.kernels.PixelShuffle;
 import atelier.core.kernels.Reduce;
 import atelier.core.kernels.Resample;
 import atelier.core.kernels.Resize;
@@ -222,6 +223,33 @@ public final class CpuDevice implements Device {
         dy.requireShape("upsample output gradient", dx.dim(0), dx.dim(1), dx.dim(2) * factor, dx.dim(3) * factor);
         parallelFor(dx.numel(), (long) factor * factor, (b, e) -> Resample.upsampleNearestBackward(b, e,
                 dy.data(), dx.data(), dx.dim(2), dx.dim(3), factor));
+    }
+
+    @Override
+    public void pixelShuffle(Tensor x, int factor, Tensor y) {
+        int channels = shuffledChannels("pixel shuffle input", x, factor);
+        y.requireShape("pixel shuffle output", x.dim(0), channels, x.dim(2) * factor, x.dim(3) * factor);
+        parallelFor(y.numel(), 1, (b, e) -> PixelShuffle.forward(b, e, x.data(), y.data(), channels, x.dim(2),
+                x.dim(3), factor));
+    }
+
+    @Override
+    public void pixelShuffleBackward(Tensor dy, int factor, Tensor dx) {
+        int channels = shuffledChannels("pixel shuffle input gradient", dx, factor);
+        dy.requireShape("pixel shuffle output gradient", dx.dim(0), channels, dx.dim(2) * factor, dx.dim(3) * factor);
+        parallelFor(dx.numel(), 1, (b, e) -> PixelShuffle.backward(b, e, dy.data(), dx.data(), channels, dx.dim(2),
+                dx.dim(3), factor));
+    }
+
+    /** The output channels of a pixel shuffle of x [N, C*f*f, H, W]: C, after checking x's shape and f. */
+    private static int shuffledChannels(String what, Tensor x, int factor) {
+        requireFactor(factor);
+        x.requireRank(what, 4);
+        if (x.dim(1) % (factor * factor) != 0) {
+            throw new IllegalArgumentException(what + " " + x + " has " + x.dim(1)
+                    + " channels, not a multiple of factor^2 = " + factor * factor);
+        }
+        return x.dim(1) / (factor * factor);
     }
 
     @Override

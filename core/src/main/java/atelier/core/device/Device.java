@@ -39,6 +39,15 @@ public interface Device extends AutoCloseable {
 
     void upsampleNearestBackward(Tensor dy, int factor, Tensor dx);
 
+    /**
+     * Pixel shuffle: x [N, C*f*f, H, W] to y [N, C, H*f, W*f], each group of f*f channels an f x f block (PyTorch's
+     * {@code pixel_shuffle}). See {@link atelier.core.kernels.PixelShuffle}.
+     */
+    void pixelShuffle(Tensor x, int factor, Tensor y);
+
+    /** The inverse rearrangement: dx [N, C*f*f, H, W] (overwritten) from dy [N, C, H*f, W*f]. */
+    void pixelShuffleBackward(Tensor dy, int factor, Tensor dx);
+
     /** Separable downsampling with a fixed filter; see {@link atelier.core.kernels.Resample#downsample}. */
     void downsample(Tensor x, Filter filter, Tensor y);
 
