@@ -8,6 +8,7 @@ import atelier.core.kernels.ColorJitter;
 import atelier.core.kernels.Conv2d;
 import atelier.core.kernels.Dense;
 import atelier.core.kernels.Elementwise;
+import atelier.core.kernels.L1;
 import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
 import atelier.core.kernels.PixelShuffle;
@@ -504,20 +505,44 @@ public final class CpuDevice implements Device {
                 out.data()));
     }
 
+    @Override
+    public float l1Distance(Tensor a, Tensor b) {
+        requireSameShape("l1 operand", b, a);
+        return reduce(a.numel(), (begin, end, partial) -> L1.blockSums(begin, end, a.data(), b.data(), a.numel(),
+                REDUCE_BLOCK, partial));
+    }
+
+    @Override
+    public void l1DistanceBackward(Tensor a, Tensor b, float scale, Tensor grad) {
+        requireSameShape("l1 operand", b, a);
+        requireSameShape("l1 gradient", grad, a);
+        parallelFor(a.numel(), 1, (s, e) -> L1.backward(s, e, a.data(), b.data(), scale, grad.data()));
+    }
+
+    /** The first pass of a reduction: block sums of blocks [begin, end) of REDUCE_BLOCK elements into partial. */
+    @FunctionalInterface
+    private interface BlockSums {
+        void run(int begin, int end, float[] partial);
+    }
+
     private float reduce(Tensor x, boolean squares) {
-        int n = x.numel();
+        return reduce(x.numel(), (b, e, partial) -> {
+            if (squares) {
+                Reduce.blockSumsOfSquares(b, e, x.data(), x.numel(), REDUCE_BLOCK, 1f, partial);
+            } else {
+                Reduce.blockSums(b, e, x.data(), x.numel(), REDUCE_BLOCK, 1f, partial);
+            }
+        });
+    }
+
+    /** Sums n elements deterministically: fixed blocks by {@code firstPass}, then one in-order sum of the blocks. */
+    private float reduce(int n, BlockSums firstPass) {
         if (n == 0) {
             return 0f;
         }
         int blocks = (n + REDUCE_BLOCK - 1) / REDUCE_BLOCK;
         float[] partial = new float[blocks];
-        parallelFor(blocks, REDUCE_BLOCK, (b, e) -> {
-            if (squares) {
-                Reduce.blockSumsOfSquares(b, e, x.data(), n, REDUCE_BLOCK, 1f, partial);
-            } else {
-                Reduce.blockSums(b, e, x.data(), n, REDUCE_BLOCK, 1f, partial);
-            }
-        });
+        parallelFor(blocks, REDUCE_BLOCK, (b, e) -> firstPass.run(b, e, partial));
         float[] total = new float[1];
         Reduce.blockSums(0, 1, partial, blocks, blocks, 1f, total);
         return total[0];

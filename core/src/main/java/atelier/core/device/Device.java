@@ -115,6 +115,12 @@ public interface Device extends AutoCloseable {
 
     float sumOfSquares(Tensor x);
 
+    /** sum |a - b| over all elements (an L1 loss before its mean). */
+    float l1Distance(Tensor a, Tensor b);
+
+    /** grad = d(scale * l1Distance(a, b))/da = scale * sign(a - b), overwritten. */
+    void l1DistanceBackward(Tensor a, Tensor b, float scale, Tensor grad);
+
     /** out[n] = sum of squares of sample n (dimension 0) of x; stays on the device. */
     void rowSumsOfSquares(Tensor x, Tensor out);
 
