@@ -18,6 +18,7 @@ import atelier.core.kernels.Resize;
 import atelier.core.kernels.Warp;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -296,6 +297,32 @@ public final class CpuDevice implements Device {
     private void resizeAxisBackward(Tensor dy, Tensor dx, int inner, ResizeAxis a) {
         parallelFor(dx.numel(), a.readers(), (b, e) -> Resize.axisBackward(b, e, dy.data(), dx.data(), a.in(),
                 a.out(), inner, a.start(), a.weights(), a.taps(), a.firstReader(), a.readers()));
+    }
+
+    @Override
+    public void resizeRows(Tensor x, int firstIn, int inRows, Tensor y, int firstOut, int outRows) {
+        x.requireRank("resize band input", 4);
+        y.requireShape("resize band output", x.dim(0), x.dim(1), y.dim(2), x.dim(3));
+        ResizeAxis a = ResizeAxis.bicubic(inRows, outRows);
+        int count = y.dim(2);
+        if (firstOut < 0 || firstOut + count > outRows || count == 0) {
+            throw new IllegalArgumentException("resize band output rows [" + firstOut + ", " + (firstOut + count)
+                    + ") are not inside the " + outRows + " output rows");
+        }
+        int needFirst = a.start()[firstOut];
+        int needEnd = a.start()[firstOut + count - 1] + a.taps();
+        if (firstIn < 0 || needFirst < firstIn || needEnd > firstIn + x.dim(2) || firstIn + x.dim(2) > inRows) {
+            throw new IllegalArgumentException("resize band input holds rows [" + firstIn + ", " + (firstIn + x.dim(2))
+                    + ") of " + inRows + ", output rows [" + firstOut + ", " + (firstOut + count) + ") read rows ["
+                    + needFirst + ", " + needEnd + ")");
+        }
+        int[] start = new int[count];
+        for (int j = 0; j < count; j++) {
+            start[j] = a.start()[firstOut + j] - firstIn;
+        }
+        float[] weights = Arrays.copyOfRange(a.weights(), firstOut * a.taps(), (firstOut + count) * a.taps());
+        parallelFor(y.numel(), a.taps(), (b, e) -> Resize.axis(b, e, x.data(), y.data(), x.dim(2), count, x.dim(3),
+                start, weights, a.taps()));
     }
 
     /** A resize of x [N, C, H, W] to y [N, C, H', W']: its two axes and the [N, C, H, W'] intermediate. */

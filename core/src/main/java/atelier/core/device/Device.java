@@ -59,6 +59,14 @@ public interface Device extends AutoCloseable {
      */
     void resize(Tensor x, Tensor y);
 
+    /**
+     * A band of a height-only {@link #resize}, so that a resize can stream over an image's rows: y [N, C, R', W]
+     * receives rows [firstOut, firstOut + R') of the resize of an image of {@code inRows} rows to {@code outRows}
+     * rows, and x [N, C, R, W] holds that image's rows [firstIn, firstIn + R), which must include every row those
+     * outputs read ({@link ResizeAxis#bicubic}: output j reads rows start[j] .. start[j] + taps - 1).
+     */
+    void resizeRows(Tensor x, int firstIn, int inRows, Tensor y, int firstOut, int outRows);
+
     /** The transpose of {@link #resize}: dx (overwritten) from dy, with the same weights. */
     void resizeBackward(Tensor dy, Tensor dx);
 

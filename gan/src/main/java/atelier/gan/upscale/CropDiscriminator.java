@@ -18,9 +18,10 @@ import java.util.Random;
 
 /**
  * The upscaler's own discriminator: one logit per crop [N, 3, S, S] telling real crops from upscaled ones. A 3x3
- * convolution from RGB, then per halving a 3x3 convolution with leaky ReLU and 2x2 average pooling down to 4x4,
- * and a dense layer to the score. Channels double per halving from {@code channels}, up to 4x that. Parameters are
- * named "d.*".
+ * convolution from RGB with leaky ReLU, then per halving 2x2 average pooling and a 3x3 convolution with leaky ReLU
+ * down to 4x4, and a dense layer to the score. Channels double per halving from {@code channels}, up to 4x that.
+ * Only the first convolution runs at full resolution, which keeps it cheaper than the upscaler it judges.
+ * Parameters are named "d.*".
  */
 public final class CropDiscriminator implements Layer {
     private final int crop;
@@ -39,9 +40,9 @@ public final class CropDiscriminator implements Layer {
         int stage = 0;
         for (int r = crop; r > 4; r /= 2, stage++) {
             int out = Math.min(4 * channels, in * 2);
+            layers.add(new Downsample(device, Filter.area(2)));
             layers.add(new Conv2d(device, "d.conv" + stage, in, out, 3, 1, he, init));
             layers.add(new LeakyRelu(device, LeakyRelu.PGAN_SLOPE));
-            layers.add(new Downsample(device, Filter.area(2)));
             in = out;
         }
         layers.add(new Dense(device, "d.score", in * 16, 1, new EqualizedLr(false, 1f), init));

@@ -59,9 +59,14 @@ public final class Upscaler implements Layer {
         }
         Tensor y = detail.forward(x);
         Tensor base = y.zerosLike();
-        device.resize(x, base);
+        bicubic(x, base);
         device.add(y, base, y);
         return y;
+    }
+
+    /** The base the network adds its detail to: the bicubic upscale of x into y [N, 3, H*f, W*f]. */
+    public void bicubic(Tensor x, Tensor y) {
+        device.resize(x, y);
     }
 
     @Override

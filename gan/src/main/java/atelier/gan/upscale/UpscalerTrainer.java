@@ -100,7 +100,7 @@ public final class UpscalerTrainer {
     /** One discriminator step and one upscaler step on a fresh batch of crops. */
     public Step step() {
         int n = config.batch();
-        Tensor real = crops(n);
+        Tensor real = crops(n, rng);
         Tensor input = downscale(real);
         Tensor fake = upscaler.forward(input);
 
@@ -172,8 +172,8 @@ public final class UpscalerTrainer {
         return low;
     }
 
-    /** n random crops of random images at the data's full resolution; one image is held at a time. */
-    private Tensor crops(int n) {
+    /** n random crops of random images at the data's full resolution, drawn with {@code rng}; one image is held at a time. */
+    public Tensor crops(int n, Rng rng) {
         int size = config.crop();
         int res = data.resolution();
         Tensor out = Tensor.zeros(n, 3, size, size);

@@ -12,6 +12,7 @@ import atelier.nn.optim.Adam;
 import atelier.tools.data.DataSource;
 import atelier.tools.data.ImagePyramid;
 import atelier.tools.train.PganRun;
+import atelier.tools.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -111,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getOut();
         validate();
         RunFolder folder = new RunFolder(out);
-        PganRun.Settings settings = new PganRun.Settings(checkpointEvery, keep, sampleEvery, samples);
+        TrainingRun.Settings settings = new TrainingRun.Settings(checkpointEvery, keep, sampleEvery, samples);
         try (CpuDevice cpu = threads == null ? new CpuDevice() : new CpuDevice(threads);
              StopRequest stop = new StopRequest()) {
             Checkpoint checkpoint = null;
