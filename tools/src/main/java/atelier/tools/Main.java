@@ -6,6 +6,7 @@ import atelier.tools.cli.DevicesCommand;
 import atelier.tools.cli.PrepareCommand;
 import atelier.tools.cli.TrainCommand;
 import atelier.tools.cli.TrainUpscalerCommand;
+import atelier.tools.cli.UpscaleCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +34,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "Environment:",
                 "  ATELIER_JAVA_OPTS  extra JVM options (e.g. -Xmx8g; default heap is 80%% of RAM)",
                 "  ATELIER_DEBUG=1    print full stack traces on errors"},
-        subcommands = {DemoCommand.class, PrepareCommand.class, TrainCommand.class, TrainUpscalerCommand.class,
+        subcommands = {DemoCommand.class, PrepareCommand.class, TrainCommand.class, TrainUpscalerCommand.class, UpscaleCommand.class,
             DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
