@@ -3,6 +3,7 @@ package atelier.tools;
 import atelier.tools.cli.BenchCommand;
 import atelier.tools.cli.DemoCommand;
 import atelier.tools.cli.DevicesCommand;
+import atelier.tools.cli.EvaluateUpscalerCommand;
 import atelier.tools.cli.PrepareCommand;
 import atelier.tools.cli.TrainCommand;
 import atelier.tools.cli.TrainUpscalerCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "  ATELIER_JAVA_OPTS  extra JVM options (e.g. -Xmx8g; default heap is 80%% of RAM)",
                 "  ATELIER_DEBUG=1    print full stack traces on errors"},
         subcommands = {DemoCommand.class, PrepareCommand.class, TrainCommand.class, TrainUpscalerCommand.class, UpscaleCommand.class,
+            EvaluateUpscalerCommand.class,
             DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

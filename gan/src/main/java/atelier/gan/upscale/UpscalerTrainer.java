@@ -164,12 +164,19 @@ public final class UpscalerTrainer {
         return (float) (1 / (1 + Math.exp(-x)));
     }
 
-    /** The fixed filter that makes inputs from targets, and that the consistency loss applies to outputs. */
-    public Tensor downscale(Tensor images) {
-        int f = filter.factor();
-        Tensor low = Tensor.zeros(images.dim(0), images.dim(1), images.dim(2) / f, images.dim(3) / f);
-        device.downsample(images, filter, low);
+    /**
+     * The fixed degradation that makes inputs from targets, and that the consistency loss applies to outputs:
+     * area averaging of factor x factor blocks ({@link Filter#area}).
+     */
+    public static Tensor downscale(Device device, Tensor images, int factor) {
+        Tensor low = Tensor.zeros(images.dim(0), images.dim(1), images.dim(2) / factor, images.dim(3) / factor);
+        device.downsample(images, Filter.area(factor), low);
         return low;
+    }
+
+    /** {@link #downscale(Device, Tensor, int)} by this run's factor. */
+    public Tensor downscale(Tensor images) {
+        return downscale(device, images, filter.factor());
     }
 
     /** n random crops of random images at the data's full resolution, drawn with {@code rng}; one image is held at a time. */
