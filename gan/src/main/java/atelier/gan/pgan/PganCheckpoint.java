@@ -39,14 +39,11 @@ public final class PganCheckpoint {
         TrainingCheckpoint.putParameters(tensors, "", trainer.discriminator().parameters());
         Adam[] adams = trainer.optimizers();
 
-        JsonObject info = new JsonObject();
-        info.addProperty("kind", KIND);
-        info.add("config", configToJson(trainer.config()));
-        info.addProperty("images_shown", trainer.imagesShown());
+        JsonObject info = TrainingCheckpoint.info(KIND, configToJson(trainer.config()), trainer.imagesShown(),
+                trainer.rng());
         info.addProperty("level", trainer.generator().level());
         info.addProperty("resolution", trainer.generator().resolution());
         info.addProperty("alpha", trainer.generator().alpha());
-        info.addProperty("rng_state", Long.toHexString(trainer.rng().state()));
         TrainingCheckpoint.putOptimizers(tensors, info, adams[0], adams[1]);
         Checkpoint.save(file, tensors, info);
     }

@@ -1,5 +1,6 @@
 package atelier.gan.train;
 
+import atelier.core.Rng;
 import atelier.core.Tensor;
 import atelier.core.device.Device;
 import atelier.nn.Parameter;
@@ -33,6 +34,16 @@ public final class TrainingCheckpoint {
                     + (saved == null ? "missing" : saved) + ")");
         }
         return checkpoint;
+    }
+
+    /** The start of a checkpoint's atelier JSON block: kind, configuration, images shown and the RNG state. */
+    public static JsonObject info(String kind, JsonObject config, long imagesShown, Rng rng) {
+        JsonObject info = new JsonObject();
+        info.addProperty("kind", kind);
+        info.add("config", config);
+        info.addProperty("images_shown", imagesShown);
+        info.addProperty("rng_state", Long.toHexString(rng.state()));
+        return info;
     }
 
     /** Puts each parameter's value into {@code tensors} under prefix + its name. */

@@ -3,6 +3,7 @@ package atelier.gan.upscale;
 import atelier.core.Tensor;
 import atelier.core.device.Device;
 import atelier.gan.pgan.RealImages;
+import atelier.gan.train.RunFolder;
 import atelier.gan.train.TrainingCheckpoint;
 import atelier.gan.train.TrainingCheckpoint.Fields;
 import atelier.nn.io.Checkpoint;
@@ -11,10 +12,12 @@ import atelier.nn.optim.Adam;
 import com.google.gson.JsonObject;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * An upscaler training checkpoint: everything {@link UpscalerTrainer} needs to continue bit for bit. Tensors: the
@@ -33,13 +36,19 @@ public final class UpscalerCheckpoint {
         TrainingCheckpoint.putParameters(tensors, "", trainer.upscaler().parameters());
         TrainingCheckpoint.putParameters(tensors, "", trainer.discriminator().parameters());
         Adam[] adams = trainer.optimizers();
-        JsonObject info = new JsonObject();
-        info.addProperty("kind", KIND);
-        info.add("config", configToJson(trainer.config()));
-        info.addProperty("images_shown", trainer.imagesShown());
-        info.addProperty("rng_state", Long.toHexString(trainer.rng().state()));
+        JsonObject info = TrainingCheckpoint.info(KIND, configToJson(trainer.config()), trainer.imagesShown(),
+                trainer.rng());
         TrainingCheckpoint.putOptimizers(tensors, info, adams[0], adams[1]);
         Checkpoint.save(file, tensors, info);
+    }
+
+    /**
+     * The checkpoint a user names: a run folder's newest usable one (skipped damaged ones reported through
+     * {@code warn}), or a checkpoint file.
+     */
+    public static Checkpoint loadRunOrFile(Path runOrFile, Consumer<String> warn) throws IOException {
+        return Files.isDirectory(runOrFile) ? new RunFolder(runOrFile).loadNewest(UpscalerCheckpoint::load, warn)
+                : load(runOrFile);
     }
 
     /** Reads a checkpoint and checks it is an upscaler's. */

@@ -99,9 +99,14 @@ class UpscalerTest {
         assertNetworkGradients(g::forward, g::backward, params, randn(rng, 2, 3, 4, 5), rng);
     }
 
-    @Test
-    void discriminatorGradients() {
-        Random rng = new Random(4);
+    /**
+     * Several seeds: with 64 pre-activations per channel and image, some seeds (4 is one) put a leaky-ReLU kink
+     * within every finite-difference step of a first-layer weight; a wiring mistake would fail all of them.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(ints = {5, 6, 7})
+    void discriminatorGradients(int seed) {
+        Random rng = new Random(seed);
         CropDiscriminator d = new CropDiscriminator(CPU, 8, 3, rng);
         Tensor crops = randn(rng, 3, 3, 8, 8);
         assertArrayEquals(new int[] {3, 1}, d.forward(crops).shape());

@@ -3,7 +3,6 @@ package atelier.tools.cli;
 import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
 import atelier.core.device.Device;
-import atelier.gan.train.RunFolder;
 import atelier.gan.upscale.Upscaler;
 import atelier.gan.upscale.UpscalerCheckpoint;
 import atelier.gan.upscale.UpscalerTrainer;
@@ -11,6 +10,7 @@ import atelier.nn.io.Checkpoint;
 import atelier.tools.data.DataSource;
 import atelier.tools.data.ImagePyramid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -18,7 +18,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -55,8 +54,8 @@ public final class EvaluateUpscalerCommand implements Callable<Integer> {
             description = "Seed of the synthetic art (default: ${DEFAULT-VALUE}; train-upscaler's default is 1).")
     long seed;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Spec
     CommandSpec spec;
@@ -67,15 +66,10 @@ public final class EvaluateUpscalerCommand implements Callable<Integer> {
         if (images < 1) {
             throw new ParameterException(spec.commandLine(), "--images must be >= 1, got " + images);
         }
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
-        }
         Integer asked = resolution == null && DataSource.SYNTHETIC.equals(data) ? SYNTHETIC_RESOLUTION : resolution;
-        try (CpuDevice cpu = threads == null ? new CpuDevice() : new CpuDevice(threads);
+        try (CpuDevice cpu = threads.device();
              ImagePyramid pictures = DataSource.open(cpu, data, asked, seed)) {
-            Checkpoint saved = Files.isDirectory(checkpoint)
-                    ? new RunFolder(checkpoint).loadNewest(UpscalerCheckpoint::load, log::println)
-                    : UpscalerCheckpoint.load(checkpoint);
+            Checkpoint saved = UpscalerCheckpoint.loadRunOrFile(checkpoint, log::println);
             Upscaler upscaler = UpscalerCheckpoint.upscaler(cpu, saved);
             int f = upscaler.shape().factor();
             int res = asked == null ? pictures.resolution() : asked;

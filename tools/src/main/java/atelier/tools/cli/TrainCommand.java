@@ -98,8 +98,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "32", description = "Images in the sample grid (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Mixin
     AugmentationOptions augmentation;
@@ -113,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
         validate();
         RunFolder folder = new RunFolder(out);
         TrainingRun.Settings settings = new TrainingRun.Settings(checkpointEvery, keep, sampleEvery, samples);
-        try (CpuDevice cpu = threads == null ? new CpuDevice() : new CpuDevice(threads);
+        try (CpuDevice cpu = threads.device();
              StopRequest stop = new StopRequest()) {
             Checkpoint checkpoint = null;
             if (resume) {
@@ -204,9 +204,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!(lr > 0) || !(ema >= 0 && ema < 1)) {
             throw new ParameterException(spec.commandLine(), "--lr must be > 0 and --ema in [0, 1)");
-        }
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
         }
     }
 

@@ -12,6 +12,7 @@ import atelier.tools.data.ImagePyramid;
 import atelier.tools.train.TrainingRun;
 import atelier.tools.train.UpscalerRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -101,8 +102,8 @@ public final class TrainUpscalerCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "6", description = "Crops in the sample strip (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Spec
     CommandSpec spec;
@@ -113,7 +114,7 @@ public final class TrainUpscalerCommand implements Callable<Integer> {
         validate();
         RunFolder folder = new RunFolder(out);
         TrainingRun.Settings settings = new TrainingRun.Settings(checkpointEvery, keep, sampleEvery, samples);
-        try (CpuDevice cpu = threads == null ? new CpuDevice() : new CpuDevice(threads);
+        try (CpuDevice cpu = threads.device();
              StopRequest stop = new StopRequest()) {
             Checkpoint checkpoint = null;
             if (resume) {
@@ -180,9 +181,6 @@ public final class TrainUpscalerCommand implements Callable<Integer> {
         }
         if (!(lr > 0)) {
             throw new ParameterException(spec.commandLine(), "--lr must be > 0, got " + lr);
-        }
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
         }
     }
 }

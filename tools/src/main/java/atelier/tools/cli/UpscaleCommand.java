@@ -2,7 +2,6 @@ package atelier.tools.cli;
 
 import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
-import atelier.gan.train.RunFolder;
 import atelier.gan.upscale.TiledUpscaler;
 import atelier.gan.upscale.Upscaler;
 import atelier.gan.upscale.UpscalerCheckpoint;
@@ -11,6 +10,7 @@ import atelier.tools.image.BandResizer;
 import atelier.tools.image.PngRowWriter;
 import atelier.tools.image.SourceImages;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,8 +58,8 @@ public final class UpscaleCommand implements Callable<Integer> {
             description = "Tile size in input pixels; memory grows with it (default: ${DEFAULT-VALUE}).")
     int tile;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Spec
     CommandSpec spec;
@@ -71,10 +71,8 @@ public final class UpscaleCommand implements Callable<Integer> {
         Tensor image = readImage(input);
         int h = image.dim(2);
         int w = image.dim(3);
-        try (CpuDevice cpu = threads == null ? new CpuDevice() : new CpuDevice(threads)) {
-            Checkpoint saved = Files.isDirectory(checkpoint)
-                    ? new RunFolder(checkpoint).loadNewest(UpscalerCheckpoint::load, log::println)
-                    : UpscalerCheckpoint.load(checkpoint);
+        try (CpuDevice cpu = threads.device()) {
+            Checkpoint saved = UpscalerCheckpoint.loadRunOrFile(checkpoint, log::println);
             Upscaler upscaler = UpscalerCheckpoint.upscaler(cpu, saved);
             int f = upscaler.shape().factor();
             long outW;
