@@ -92,7 +92,7 @@ public final class EvaluateUpscalerCommand implements Callable<Integer> {
                         bicubicSum / (i + 1), upscalerSum / (i + 1)));
             }
             log.printf(Locale.ROOT, "x%d on %d images of %s at %d px (inputs %d px, area-downscaled), checkpoint %s:%n"
-                            + "  bicubic   %.2f dB%n  upscaler  %.2f dB  (%+.2f dB; better on %d of %d images)%n",
+                            + "  bicubic   %.2f dB%n  upscaler  %.2f dB  (%+.3f dB; better on %d of %d images)%n",
                     f, count, data, res, res / f, saved.file(), bicubicSum / count, upscalerSum / count,
                     (upscalerSum - bicubicSum) / count, wins, count);
         }
