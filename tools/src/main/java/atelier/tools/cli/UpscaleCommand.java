@@ -85,8 +85,14 @@ public final class UpscaleCommand implements Callable<Integer> {
                 outW = (long) w * scale;
                 outH = (long) h * scale;
             }
-            if (outW * outH * 3 > Integer.MAX_VALUE || (long) w * f * h * f * 3 > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("output of " + outW + " x " + outH + " px is too large");
+            if (Math.max(Math.max(outW, outH), Math.max((long) w * f, (long) h * f)) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("an output of " + outW + " x " + outH + " px is beyond PNG's and "
+                        + "Java's 2^31 - 1 limit");
+            }
+            // Only one band of rows is held at a time, and it must fit a Java array.
+            if ((long) Math.min(tile, h) * f * Math.max((long) w * f, outW) * 3 > Integer.MAX_VALUE) {
+                throw new ParameterException(spec.commandLine(), "--tile " + tile + ": a band of the " + outW
+                        + " px wide output is too large for one array; use a smaller --tile");
             }
             TiledUpscaler tiler = new TiledUpscaler(upscaler, tile);
             Progress progress = new Progress(log, "tiles", tiler.tiles(h, w));
