@@ -4,11 +4,14 @@ import atelier.tools.cli.BenchCommand;
 import atelier.tools.cli.DemoCommand;
 import atelier.tools.cli.DevicesCommand;
 import atelier.tools.cli.EvaluateCommand;
+import atelier.tools.cli.EvaluateUpscalerCommand;
 import atelier.tools.cli.GenerateCommand;
 import atelier.tools.cli.InterpolateCommand;
 import atelier.tools.cli.KnobsCommand;
 import atelier.tools.cli.PrepareCommand;
 import atelier.tools.cli.TrainCommand;
+import atelier.tools.cli.TrainUpscalerCommand;
+import atelier.tools.cli.UpscaleCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +40,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "  ATELIER_JAVA_OPTS  extra JVM options (e.g. -Xmx8g; default heap is 80%% of RAM)",
                 "  ATELIER_DEBUG=1    print full stack traces on errors"},
         subcommands = {DemoCommand.class, PrepareCommand.class, TrainCommand.class, GenerateCommand.class,
-            KnobsCommand.class, InterpolateCommand.class, EvaluateCommand.class, DevicesCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+            KnobsCommand.class, InterpolateCommand.class, EvaluateCommand.class, TrainUpscalerCommand.class,
+            UpscaleCommand.class, EvaluateUpscalerCommand.class, DevicesCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Spec

@@ -1,6 +1,8 @@
 package atelier.tornado;
 
 import atelier.core.kernels.Activation;
+import atelier.core.kernels.L1;
+import atelier.core.kernels.PixelShuffle;
 import atelier.core.kernels.Adam;
 import atelier.core.kernels.Bias;
 import atelier.core.kernels.ColorJitter;
@@ -291,6 +293,31 @@ public final class TornadoKernels {
                                                   int inW, int factor, float[] taps, int tapCount, int tapOffset) {
         int i = context.globalIdx;
         Resample.downsampleBackward(i, Math.min(i + 1, items), dy, dx, inH, inW, factor, taps, tapCount, tapOffset);
+    }
+
+    // PixelShuffle
+    public static void pixelShuffleForward(KernelContext context, int items, float[] x, float[] y, int channels,
+                                           int inH, int inW, int factor) {
+        int i = context.globalIdx;
+        PixelShuffle.forward(i, Math.min(i + 1, items), x, y, channels, inH, inW, factor);
+    }
+
+    public static void pixelShuffleBackward(KernelContext context, int items, float[] dy, float[] dx, int channels,
+                                            int inH, int inW, int factor) {
+        int i = context.globalIdx;
+        PixelShuffle.backward(i, Math.min(i + 1, items), dy, dx, channels, inH, inW, factor);
+    }
+
+    // L1
+    public static void l1BlockSums(KernelContext context, int items, float[] a, float[] b, int n, int blockSize,
+                                   float[] out) {
+        int i = context.globalIdx;
+        L1.blockSums(i, Math.min(i + 1, items), a, b, n, blockSize, out);
+    }
+
+    public static void l1Backward(KernelContext context, int items, float[] a, float[] b, float scale, float[] g) {
+        int i = context.globalIdx;
+        L1.backward(i, Math.min(i + 1, items), a, b, scale, g);
     }
 
     // Resize

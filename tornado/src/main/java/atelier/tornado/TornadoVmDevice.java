@@ -6,6 +6,7 @@ import atelier.core.device.DeviceChecks.AdamStep;
 import atelier.core.device.DeviceChecks.ConvShape;
 import atelier.core.device.DeviceChecks.DenseShape;
 import atelier.core.device.DeviceChecks.MbstdShape;
+import atelier.core.device.DeviceChecks.ResizeBand;
 import atelier.core.device.DeviceChecks.ResizePlan;
 import atelier.core.device.Filter;
 import atelier.core.device.ResizeAxis;
@@ -23,6 +24,7 @@ import static atelier.core.device.DeviceChecks.requirePyramidDown;
 import static atelier.core.device.DeviceChecks.requirePyramidUp;
 import static atelier.core.device.DeviceChecks.requireSameShape;
 import static atelier.core.device.DeviceChecks.rotationCosSin;
+import static atelier.core.device.DeviceChecks.shuffledChannels;
 
 /**
  * A GPU (any OpenCL device, or NVIDIA through PTX) driven by TornadoVM, running the same kernel methods as the CPU
@@ -200,6 +202,60 @@ public final class TornadoVmDevice implements Device {
         graphs.launch(n, in(dy.data(), a.start(), a.weights(), a.firstReader()), out(dx.data()), (g, id, c) ->
                 g.task(id, TornadoKernels::resizeAxisBackward, c, n, dy.data(), dx.data(), a.in(), a.out(), inner,
                         a.start(), a.weights(), a.taps(), a.firstReader(), a.readers()));
+    }
+
+    @Override
+    public void resizeRows(Tensor x, int firstIn, int inRows, Tensor y, int firstOut, int outRows) {
+        ResizeBand band = ResizeBand.of(x, firstIn, inRows, y, firstOut, outRows);
+        int n = y.numel();
+        graphs.launch(n, in(x.data(), band.start, band.weights), out(y.data()), (g, id, c) -> g.task(id,
+                TornadoKernels::resizeAxis, c, n, x.data(), y.data(), x.dim(2), band.count, x.dim(3), band.start,
+                band.weights, band.taps));
+    }
+
+    @Override
+    public void pixelShuffle(Tensor x, int factor, Tensor y) {
+        int channels = shuffledChannels("pixel shuffle input", x, factor);
+        y.requireShape("pixel shuffle output", x.dim(0), channels, x.dim(2) * factor, x.dim(3) * factor);
+        int n = y.numel();
+        graphs.launch(n, in(x.data()), out(y.data()), (g, id, c) -> g.task(id, TornadoKernels::pixelShuffleForward,
+                c, n, x.data(), y.data(), channels, x.dim(2), x.dim(3), factor));
+    }
+
+    @Override
+    public void pixelShuffleBackward(Tensor dy, int factor, Tensor dx) {
+        int channels = shuffledChannels("pixel shuffle input gradient", dx, factor);
+        dy.requireShape("pixel shuffle output gradient", dx.dim(0), channels, dx.dim(2) * factor, dx.dim(3) * factor);
+        int n = dx.numel();
+        graphs.launch(n, in(dy.data()), out(dx.data()), (g, id, c) -> g.task(id,
+                TornadoKernels::pixelShuffleBackward, c, n, dy.data(), dx.data(), channels, dx.dim(2), dx.dim(3),
+                factor));
+    }
+
+    @Override
+    public float l1Distance(Tensor a, Tensor b) {
+        requireSameShape("l1 operand", b, a);
+        int n = a.numel();
+        if (n == 0) {
+            return 0f;
+        }
+        int blocks = (n + REDUCE_BLOCK - 1) / REDUCE_BLOCK;
+        float[] partial = new float[blocks];
+        graphs.launch(blocks, in(a.data(), b.data()), out(partial), (g, id, c) -> g.task(id,
+                TornadoKernels::l1BlockSums, c, blocks, a.data(), b.data(), n, REDUCE_BLOCK, partial));
+        graphs.toHost(partial);
+        float[] total = new float[1];
+        Reduce.blockSums(0, 1, partial, blocks, blocks, 1f, total);
+        return total[0];
+    }
+
+    @Override
+    public void l1DistanceBackward(Tensor a, Tensor b, float scale, Tensor grad) {
+        requireSameShape("l1 operand", b, a);
+        requireSameShape("l1 gradient", grad, a);
+        int n = a.numel();
+        graphs.launch(n, in(a.data(), b.data()), out(grad.data()), (g, id, c) -> g.task(id, TornadoKernels::l1Backward,
+                c, n, a.data(), b.data(), scale, grad.data()));
     }
 
     @Override

@@ -8,9 +8,11 @@ import atelier.core.kernels.ColorJitter;
 import atelier.core.kernels.Conv2d;
 import atelier.core.kernels.Dense;
 import atelier.core.kernels.Elementwise;
+import atelier.core.kernels.L1;
 import atelier.core.kernels.LaplacianPyramid;
 import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
+import atelier.core.kernels.PixelShuffle;
 import atelier.core.kernels.Reduce;
 import atelier.core.kernels.Resample;
 import atelier.core.kernels.Resize;
@@ -19,6 +21,7 @@ import atelier.core.device.DeviceChecks.AdamStep;
 import atelier.core.device.DeviceChecks.ConvShape;
 import atelier.core.device.DeviceChecks.DenseShape;
 import atelier.core.device.DeviceChecks.MbstdShape;
+import atelier.core.device.DeviceChecks.ResizeBand;
 import atelier.core.device.DeviceChecks.ResizePlan;
 
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ import static atelier.core.device.DeviceChecks.requirePyramidDown;
 import static atelier.core.device.DeviceChecks.requirePyramidUp;
 import static atelier.core.device.DeviceChecks.requireSameShape;
 import static atelier.core.device.DeviceChecks.rotationCosSin;
+import static atelier.core.device.DeviceChecks.shuffledChannels;
 
 /**
  * The CPU device: each launch splits the kernel's work-item range into one contiguous chunk per thread and runs
@@ -205,6 +209,23 @@ public final class CpuDevice implements Device {
     }
 
     @Override
+    public void pixelShuffle(Tensor x, int factor, Tensor y) {
+        int channels = shuffledChannels("pixel shuffle input", x, factor);
+        y.requireShape("pixel shuffle output", x.dim(0), channels, x.dim(2) * factor, x.dim(3) * factor);
+        parallelFor(y.numel(), 1, (b, e) -> PixelShuffle.forward(b, e, x.data(), y.data(), channels, x.dim(2),
+                x.dim(3), factor));
+    }
+
+    @Override
+    public void pixelShuffleBackward(Tensor dy, int factor, Tensor dx) {
+        int channels = shuffledChannels("pixel shuffle input gradient", dx, factor);
+        dy.requireShape("pixel shuffle output gradient", dx.dim(0), channels, dx.dim(2) * factor, dx.dim(3) * factor);
+        parallelFor(dx.numel(), 1, (b, e) -> PixelShuffle.backward(b, e, dy.data(), dx.data(), channels, dx.dim(2),
+                dx.dim(3), factor));
+    }
+
+
+    @Override
     public void downsample(Tensor x, Filter filter, Tensor y) {
         int f = filter.factor();
         requireDivisible(x, f);
@@ -247,6 +268,13 @@ public final class CpuDevice implements Device {
     private void resizeAxisBackward(Tensor dy, Tensor dx, int inner, ResizeAxis a) {
         parallelFor(dx.numel(), a.readers(), (b, e) -> Resize.axisBackward(b, e, dy.data(), dx.data(), a.in(),
                 a.out(), inner, a.start(), a.weights(), a.taps(), a.firstReader(), a.readers()));
+    }
+
+    @Override
+    public void resizeRows(Tensor x, int firstIn, int inRows, Tensor y, int firstOut, int outRows) {
+        ResizeBand band = ResizeBand.of(x, firstIn, inRows, y, firstOut, outRows);
+        parallelFor(y.numel(), band.taps, (b, e) -> Resize.axis(b, e, x.data(), y.data(), x.dim(2), band.count,
+                x.dim(3), band.start, band.weights, band.taps));
     }
 
     @Override
@@ -427,20 +455,44 @@ public final class CpuDevice implements Device {
                 out.data()));
     }
 
+    @Override
+    public float l1Distance(Tensor a, Tensor b) {
+        requireSameShape("l1 operand", b, a);
+        return reduce(a.numel(), (begin, end, partial) -> L1.blockSums(begin, end, a.data(), b.data(), a.numel(),
+                REDUCE_BLOCK, partial));
+    }
+
+    @Override
+    public void l1DistanceBackward(Tensor a, Tensor b, float scale, Tensor grad) {
+        requireSameShape("l1 operand", b, a);
+        requireSameShape("l1 gradient", grad, a);
+        parallelFor(a.numel(), 1, (s, e) -> L1.backward(s, e, a.data(), b.data(), scale, grad.data()));
+    }
+
+    /** The first pass of a reduction: block sums of blocks [begin, end) of REDUCE_BLOCK elements into partial. */
+    @FunctionalInterface
+    private interface BlockSums {
+        void run(int begin, int end, float[] partial);
+    }
+
     private float reduce(Tensor x, boolean squares) {
-        int n = x.numel();
+        return reduce(x.numel(), (b, e, partial) -> {
+            if (squares) {
+                Reduce.blockSumsOfSquares(b, e, x.data(), x.numel(), REDUCE_BLOCK, 1f, partial);
+            } else {
+                Reduce.blockSums(b, e, x.data(), x.numel(), REDUCE_BLOCK, 1f, partial);
+            }
+        });
+    }
+
+    /** Sums n elements deterministically: fixed blocks by {@code firstPass}, then one in-order sum of the blocks. */
+    private float reduce(int n, BlockSums firstPass) {
         if (n == 0) {
             return 0f;
         }
         int blocks = (n + REDUCE_BLOCK - 1) / REDUCE_BLOCK;
         float[] partial = new float[blocks];
-        parallelFor(blocks, REDUCE_BLOCK, (b, e) -> {
-            if (squares) {
-                Reduce.blockSumsOfSquares(b, e, x.data(), n, REDUCE_BLOCK, 1f, partial);
-            } else {
-                Reduce.blockSums(b, e, x.data(), n, REDUCE_BLOCK, 1f, partial);
-            }
-        });
+        parallelFor(blocks, REDUCE_BLOCK, (b, e) -> firstPass.run(b, e, partial));
         float[] total = new float[1];
         Reduce.blockSums(0, 1, partial, blocks, blocks, 1f, total);
         return total[0];

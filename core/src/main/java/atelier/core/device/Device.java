@@ -44,6 +44,15 @@ public interface Device extends AutoCloseable {
 
     void upsampleNearestBackward(Tensor dy, int factor, Tensor dx);
 
+    /**
+     * Pixel shuffle: x [N, C*f*f, H, W] to y [N, C, H*f, W*f], each group of f*f channels an f x f block (PyTorch's
+     * {@code pixel_shuffle}). See {@link atelier.core.kernels.PixelShuffle}.
+     */
+    void pixelShuffle(Tensor x, int factor, Tensor y);
+
+    /** The inverse rearrangement: dx [N, C*f*f, H, W] (overwritten) from dy [N, C, H*f, W*f]. */
+    void pixelShuffleBackward(Tensor dy, int factor, Tensor dx);
+
     /** Separable downsampling with a fixed filter; see {@link atelier.core.kernels.Resample#downsample}. */
     void downsample(Tensor x, Filter filter, Tensor y);
 
@@ -54,6 +63,14 @@ public interface Device extends AutoCloseable {
      * {@code interpolate(mode="bicubic", antialias=True, align_corners=False)}; see {@link ResizeAxis#bicubic}).
      */
     void resize(Tensor x, Tensor y);
+
+    /**
+     * A band of a height-only {@link #resize}, so that a resize can stream over an image's rows: y [N, C, R', W]
+     * receives rows [firstOut, firstOut + R') of the resize of an image of {@code inRows} rows to {@code outRows}
+     * rows, and x [N, C, R, W] holds that image's rows [firstIn, firstIn + R), which must include every row those
+     * outputs read ({@link ResizeAxis#bicubic}: output j reads rows start[j] .. start[j] + taps - 1).
+     */
+    void resizeRows(Tensor x, int firstIn, int inRows, Tensor y, int firstOut, int outRows);
 
     /** The transpose of {@link #resize}: dx (overwritten) from dy, with the same weights. */
     void resizeBackward(Tensor dy, Tensor dx);
@@ -125,6 +142,12 @@ public interface Device extends AutoCloseable {
     float sum(Tensor x);
 
     float sumOfSquares(Tensor x);
+
+    /** sum |a - b| over all elements (an L1 loss before its mean). */
+    float l1Distance(Tensor a, Tensor b);
+
+    /** grad = d(scale * l1Distance(a, b))/da = scale * sign(a - b), overwritten. */
+    void l1DistanceBackward(Tensor a, Tensor b, float scale, Tensor grad);
 
     /** out[n] = sum of squares of sample n (dimension 0) of x; stays on the device. */
     void rowSumsOfSquares(Tensor x, Tensor out);

@@ -2,6 +2,8 @@ package atelier.core.device;
 
 import atelier.core.Tensor;
 
+import java.util.Arrays;
+
 /**
  * What every device does on the host before a launch: checks the tensors' shapes against each other (one-line
  * errors naming the tensor) and derives the launch dimensions and the small per-launch scalars. Shared by the CPU
@@ -93,6 +95,60 @@ public final class DeviceChecks {
             }
             return new ResizePlan(ResizeAxis.bicubic(x.dim(3), y.dim(3)), ResizeAxis.bicubic(x.dim(2), y.dim(2)),
                     Tensor.zeros(x.dim(0), x.dim(1), x.dim(2), y.dim(3)));
+        }
+    }
+
+    /** The output channels of a pixel shuffle of x [N, C*f*f, H, W]: C, after checking x's shape and f. */
+    public static int shuffledChannels(String what, Tensor x, int factor) {
+        requireFactor(factor);
+        x.requireRank(what, 4);
+        if (x.dim(1) % (factor * factor) != 0) {
+            throw new IllegalArgumentException(what + " " + x + " has " + x.dim(1)
+                    + " channels, not a multiple of factor^2 = " + factor * factor);
+        }
+        return x.dim(1) / (factor * factor);
+    }
+
+    /** One band of rows of a height resize: output rows [firstOut, firstOut + count) read from the input band. */
+    public static final class ResizeBand {
+        public final int count;
+        public final int[] start;
+        public final float[] weights;
+        public final int taps;
+
+        private ResizeBand(int count, int[] start, float[] weights, int taps) {
+            this.count = count;
+            this.start = start;
+            this.weights = weights;
+            this.taps = taps;
+        }
+
+        /**
+         * Checks that x [N, C, h, W] holds input rows [firstIn, firstIn + h) of inRows, enough for output rows
+         * [firstOut, firstOut + y.dim(2)) of outRows, and returns their taps relative to the band.
+         */
+        public static ResizeBand of(Tensor x, int firstIn, int inRows, Tensor y, int firstOut, int outRows) {
+            x.requireRank("resize band input", 4);
+            y.requireShape("resize band output", x.dim(0), x.dim(1), y.dim(2), x.dim(3));
+            ResizeAxis a = ResizeAxis.bicubic(inRows, outRows);
+            int count = y.dim(2);
+            if (firstOut < 0 || firstOut + count > outRows || count == 0) {
+                throw new IllegalArgumentException("resize band output rows [" + firstOut + ", " + (firstOut + count)
+                        + ") are not inside the " + outRows + " output rows");
+            }
+            int needFirst = a.start()[firstOut];
+            int needEnd = a.start()[firstOut + count - 1] + a.taps();
+            if (firstIn < 0 || needFirst < firstIn || needEnd > firstIn + x.dim(2) || firstIn + x.dim(2) > inRows) {
+                throw new IllegalArgumentException("resize band input holds rows [" + firstIn + ", "
+                        + (firstIn + x.dim(2)) + ") of " + inRows + ", output rows [" + firstOut + ", "
+                        + (firstOut + count) + ") read rows [" + needFirst + ", " + needEnd + ")");
+            }
+            int[] start = new int[count];
+            for (int j = 0; j < count; j++) {
+                start[j] = a.start()[firstOut + j] - firstIn;
+            }
+            return new ResizeBand(count, start,
+                    Arrays.copyOfRange(a.weights(), firstOut * a.taps(), (firstOut + count) * a.taps()), a.taps());
         }
     }
 

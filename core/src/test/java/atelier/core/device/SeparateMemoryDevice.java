@@ -65,6 +65,31 @@ public final class SeparateMemoryDevice implements Device {
     }
 
     @Override
+    public void pixelShuffle(Tensor x, int factor, Tensor y) {
+        cpu.pixelShuffle(on(x), factor, on(y));
+    }
+
+    @Override
+    public void pixelShuffleBackward(Tensor dy, int factor, Tensor dx) {
+        cpu.pixelShuffleBackward(on(dy), factor, on(dx));
+    }
+
+    @Override
+    public void resizeRows(Tensor x, int firstIn, int inRows, Tensor y, int firstOut, int outRows) {
+        cpu.resizeRows(on(x), firstIn, inRows, on(y), firstOut, outRows);
+    }
+
+    @Override
+    public float l1Distance(Tensor a, Tensor b) {
+        return cpu.l1Distance(on(a), on(b));
+    }
+
+    @Override
+    public void l1DistanceBackward(Tensor a, Tensor b, float scale, Tensor grad) {
+        cpu.l1DistanceBackward(on(a), on(b), scale, on(grad));
+    }
+
+    @Override
     public void dense(Tensor x, Tensor w, float wScale, Tensor y) {
         cpu.dense(on(x), on(w), wScale, on(y));
     }

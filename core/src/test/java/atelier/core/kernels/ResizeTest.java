@@ -153,4 +153,38 @@ class ResizeTest {
                     () -> cpu.resizeBackward(Tensor.zeros(1, 3, 4, 4), Tensor.zeros(2, 3, 8, 8)));
         }
     }
+
+    /** Streaming a height resize band by band (each band given just the rows it reads) equals the whole resize. */
+    @ParameterizedTest(name = "{0} -> {1} rows in bands of {2}")
+    @CsvSource({"40, 37, 5", "37, 40, 7", "64, 16, 3", "12, 48, 48", "30, 30, 4"})
+    void heightBandsEqualTheWholeResize(int in, int out, int band) {
+        int n = 1, c = 3, w = 6;
+        float[] x = toFloat(randn(new Random(in * 100L + out), n * c * in * w));
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            Tensor whole = Tensor.zeros(n, c, out, w);
+            cpu.resize(Tensor.of(x, n, c, in, w), whole);
+            ResizeAxis plan = ResizeAxis.bicubic(in, out);
+            for (int first = 0; first < out; first += band) {
+                int count = Math.min(band, out - first);
+                int lo = plan.start()[first];
+                int hi = plan.start()[first + count - 1] + plan.taps();
+                Tensor rows = Tensor.zeros(n, c, hi - lo, w);
+                for (int p = 0; p < n * c; p++) {
+                    System.arraycopy(x, (p * in + lo) * w, rows.data(), p * (hi - lo) * w, (hi - lo) * w);
+                }
+                Tensor y = Tensor.zeros(n, c, count, w);
+                cpu.resizeRows(rows, lo, in, y, first, out);
+                for (int p = 0; p < n * c; p++) {
+                    for (int j = 0; j < count; j++) {
+                        for (int i = 0; i < w; i++) {
+                            assertEquals(whole.data()[(p * out + first + j) * w + i], y.data()[(p * count + j) * w + i],
+                                    "plane " + p + " row " + (first + j) + " column " + i);
+                        }
+                    }
+                }
+            }
+            assertRejected("resize band input holds rows [1, 3) of 40",
+                    () -> cpu.resizeRows(Tensor.zeros(1, 1, 2, 2), 1, 40, Tensor.zeros(1, 1, 2, 2), 0, 37));
+        }
+    }
 }

@@ -2,18 +2,17 @@ package atelier.gan.pgan;
 
 import atelier.core.Tensor;
 import atelier.core.device.Device;
-import atelier.nn.Parameter;
+import atelier.gan.train.TrainingCheckpoint;
+import atelier.gan.train.TrainingCheckpoint.Fields;
 import atelier.nn.io.Checkpoint;
 import atelier.nn.io.CheckpointException;
 import atelier.nn.optim.Adam;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -35,47 +34,29 @@ public final class PganCheckpoint {
     /** Writes the trainer's whole state atomically. */
     public static void save(ProgressiveTrainer trainer, Path file) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Parameter p : trainer.generator().parameters()) {
-            tensors.put(p.name(), p.value());
-        }
-        for (Parameter p : trainer.averageGenerator().parameters()) {
-            tensors.put(EMA_PREFIX + p.name(), p.value());
-        }
-        for (Parameter p : trainer.discriminator().parameters()) {
-            tensors.put(p.name(), p.value());
-        }
+        TrainingCheckpoint.putParameters(tensors, "", trainer.generator().parameters());
+        TrainingCheckpoint.putParameters(tensors, EMA_PREFIX, trainer.averageGenerator().parameters());
+        TrainingCheckpoint.putParameters(tensors, "", trainer.discriminator().parameters());
         Adam[] adams = trainer.optimizers();
-        tensors.putAll(adams[0].state());
-        tensors.putAll(adams[1].state());
-        trainer.device().toHost(tensors.values().toArray(Tensor[]::new));
 
-        JsonObject info = new JsonObject();
-        info.addProperty("kind", KIND);
-        info.add("config", configToJson(trainer.config()));
-        info.addProperty("images_shown", trainer.imagesShown());
+        JsonObject info = TrainingCheckpoint.info(KIND, configToJson(trainer.config()), trainer.imagesShown(),
+                trainer.rng());
         info.addProperty("level", trainer.generator().level());
         info.addProperty("resolution", trainer.generator().resolution());
         info.addProperty("alpha", trainer.generator().alpha());
-        info.addProperty("rng_state", Long.toHexString(trainer.rng().state()));
-        info.addProperty("adam_g_steps", adams[0].stepCount());
-        info.addProperty("adam_d_steps", adams[1].stepCount());
+        TrainingCheckpoint.putOptimizers(tensors, info, adams[0], adams[1]);
+        trainer.device().toHost(tensors.values().toArray(Tensor[]::new));
         Checkpoint.save(file, tensors, info);
     }
 
     /** Reads a checkpoint and checks it is a PGAN training checkpoint. */
     public static Checkpoint load(Path file) throws IOException {
-        Checkpoint checkpoint = Checkpoint.load(file);
-        JsonElement kind = checkpoint.info().get("kind");
-        if (kind == null || !kind.isJsonPrimitive() || !KIND.equals(kind.getAsString())) {
-            throw new CheckpointException("file " + file + " is not a PGAN checkpoint (kind "
-                    + (kind == null ? "missing" : kind) + ")");
-        }
-        return checkpoint;
+        return TrainingCheckpoint.load(file, KIND, "a PGAN");
     }
 
     /** The run's configuration as saved. */
     public static ProgressiveTrainer.Config config(Checkpoint checkpoint) throws CheckpointException {
-        return configFromJson(new Fields(checkpoint.file(), object(checkpoint.file(), checkpoint.info(), "config")));
+        return configFromJson(TrainingCheckpoint.fields(checkpoint).object("config"));
     }
 
     /** Continues a saved run exactly where it stopped, with its saved configuration. */
@@ -99,7 +80,7 @@ public final class PganCheckpoint {
             throw new CheckpointException("file " + file + " holds a network of another shape (" + saved
                     + ") than the one asked for (" + wanted + ")");
         }
-        Fields info = new Fields(file, checkpoint.info());
+        Fields info = TrainingCheckpoint.fields(checkpoint);
         int level = info.integer("level");
         if (level >= wanted.levels()) {
             throw new CheckpointException("file " + file + " is at " + PganShape.resolution(level)
@@ -107,23 +88,18 @@ public final class PganCheckpoint {
         }
         ProgressiveTrainer trainer = new ProgressiveTrainer(device, config, data);
         trainer.positionAt(level, info.longValue("images_shown"), Long.parseUnsignedLong(info.string("rng_state"), 16));
-        loadParameters(device, checkpoint, "", trainer.generator().parameters());
-        loadParameters(device, checkpoint, EMA_PREFIX, trainer.averageGenerator().parameters());
-        loadParameters(device, checkpoint, "", trainer.discriminator().parameters());
+        TrainingCheckpoint.loadParameters(device, checkpoint, "", trainer.generator().parameters());
+        TrainingCheckpoint.loadParameters(device, checkpoint, EMA_PREFIX, trainer.averageGenerator().parameters());
+        TrainingCheckpoint.loadParameters(device, checkpoint, "", trainer.discriminator().parameters());
         Adam[] adams = trainer.optimizers();
-        try {
-            adams[0].load(checkpoint.tensors(), info.longValue("adam_g_steps"));
-            adams[1].load(checkpoint.tensors(), info.longValue("adam_d_steps"));
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException("file " + file + ": " + e.getMessage());
-        }
+        TrainingCheckpoint.loadOptimizers(checkpoint, adams[0], adams[1]);
         return trainer;
     }
 
     /** The moving-average generator of a checkpoint, at the checkpoint's level and alpha: the one to sample. */
     public static Generator averageGenerator(Device device, Checkpoint checkpoint) throws CheckpointException {
         ProgressiveTrainer.Config config = config(checkpoint);
-        Fields info = new Fields(checkpoint.file(), checkpoint.info());
+        Fields info = TrainingCheckpoint.fields(checkpoint);
         Generator g = new Generator(device, config.shape(), new Random(config.seed()));
         int level = info.integer("level");
         if (level >= config.shape().levels()) {
@@ -134,20 +110,8 @@ public final class PganCheckpoint {
             g.grow();
         }
         g.setAlpha((float) info.number("alpha"));
-        loadParameters(device, checkpoint, EMA_PREFIX, g.parameters());
+        TrainingCheckpoint.loadParameters(device, checkpoint, EMA_PREFIX, g.parameters());
         return g;
-    }
-
-    private static void loadParameters(Device device, Checkpoint checkpoint, String prefix, List<Parameter> params)
-            throws CheckpointException {
-        for (Parameter p : params) {
-            Tensor saved = checkpoint.tensor(prefix + p.name());
-            if (!saved.sameShape(p.value())) {
-                throw new CheckpointException("file " + checkpoint.file() + ": tensor '" + prefix + p.name()
-                        + "' is " + saved + ", the network expects " + p.value());
-            }
-            device.copy(saved, p.value());
-        }
     }
 
     static JsonObject configToJson(ProgressiveTrainer.Config c) {
@@ -164,18 +128,13 @@ public final class PganCheckpoint {
             batches.add(b);
         }
         schedule.add("batch_per_level", batches);
-        JsonObject adam = new JsonObject();
-        adam.addProperty("lr", c.adam().lr());
-        adam.addProperty("beta1", c.adam().beta1());
-        adam.addProperty("beta2", c.adam().beta2());
-        adam.addProperty("eps", c.adam().eps());
         JsonObject loss = new JsonObject();
         loss.addProperty("lambda", c.loss().lambda());
         loss.addProperty("drift", c.loss().drift());
         JsonObject json = new JsonObject();
         json.add("shape", shape);
         json.add("schedule", schedule);
-        json.add("adam", adam);
+        json.add("adam", TrainingCheckpoint.adamToJson(c.adam()));
         json.add("loss", loss);
         json.addProperty("ema_beta", c.emaBeta());
         json.addProperty("seed", Long.toString(c.seed()));
@@ -207,78 +166,14 @@ public final class PganCheckpoint {
                             shape.integer("max_channels"), shape.integer("min_channels"),
                             shape.integer("image_channels")),
                     new Schedule(schedule.longValue("images_per_phase"), schedule.integers("batch_per_level")),
-                    new Adam.Config(adam.number("lr"), adam.number("beta1"), adam.number("beta2"), adam.number("eps")),
+                    TrainingCheckpoint.adamFromJson(adam),
                     new WganGp.Config((float) loss.number("lambda"), (float) loss.number("drift")),
                     (float) json.number("ema_beta"), Long.parseLong(json.string("seed")),
                     new Augmentation(a.number("hflip"), a.number("vflip"), a.number("rot90"), a.number("rotate"),
                             a.number("max_degrees"), a.number("jitter"), a.number("brightness"),
                             a.number("contrast"), a.number("saturation"), a.number("hue")));
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException("file " + json.file + " has an invalid configuration: " + e.getMessage());
-        }
-    }
-
-    private static JsonObject object(Path file, JsonObject parent, String name) throws CheckpointException {
-        JsonElement e = parent.get(name);
-        if (e == null || !e.isJsonObject()) {
-            throw new CheckpointException("file " + file + ": atelier metadata lacks the object '" + name + "'");
-        }
-        return e.getAsJsonObject();
-    }
-
-    /** Typed, required fields of a JSON object; a missing or mistyped one is an error naming the file. */
-    private record Fields(Path file, JsonObject json) {
-        Fields object(String name) throws CheckpointException {
-            return new Fields(file, PganCheckpoint.object(file, json, name));
-        }
-
-        private JsonElement primitive(String name) throws CheckpointException {
-            JsonElement e = json.get(name);
-            if (e == null || !e.isJsonPrimitive()) {
-                throw new CheckpointException("file " + file + ": atelier metadata lacks the field '" + name + "'");
-            }
-            return e;
-        }
-
-        double number(String name) throws CheckpointException {
-            try {
-                return primitive(name).getAsDouble();
-            } catch (NumberFormatException e) {
-                throw new CheckpointException("file " + file + ": field '" + name + "' is not a number");
-            }
-        }
-
-        long longValue(String name) throws CheckpointException {
-            try {
-                return primitive(name).getAsLong();
-            } catch (NumberFormatException e) {
-                throw new CheckpointException("file " + file + ": field '" + name + "' is not an integer");
-            }
-        }
-
-        int integer(String name) throws CheckpointException {
-            return Math.toIntExact(longValue(name));
-        }
-
-        String string(String name) throws CheckpointException {
-            return primitive(name).getAsString();
-        }
-
-        int[] integers(String name) throws CheckpointException {
-            JsonElement e = json.get(name);
-            if (e == null || !e.isJsonArray()) {
-                throw new CheckpointException("file " + file + ": atelier metadata lacks the list '" + name + "'");
-            }
-            JsonArray array = e.getAsJsonArray();
-            int[] values = new int[array.size()];
-            try {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = array.get(i).getAsInt();
-                }
-            } catch (NumberFormatException | IllegalStateException | UnsupportedOperationException ex) {
-                throw new CheckpointException("file " + file + ": list '" + name + "' holds a non-integer");
-            }
-            return values;
+            throw new CheckpointException("file " + json.file() + " has an invalid configuration: " + e.getMessage());
         }
     }
 }

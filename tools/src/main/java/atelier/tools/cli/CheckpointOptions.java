@@ -1,6 +1,5 @@
 package atelier.tools.cli;
 
-import atelier.core.device.CpuDevice;
 import atelier.gan.pgan.PganCheckpoint;
 import atelier.gan.train.RunFolder;
 import atelier.nn.io.Checkpoint;
@@ -11,25 +10,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The trained model a command samples from, and the CPU threads to run it on. */
+/** The trained model a command samples from. */
 public final class CheckpointOptions {
     @Option(names = "--checkpoint", required = true, paramLabel = "RUN|FILE",
             description = "A run folder (its newest checkpoint) or a checkpoint file.")
     Path checkpoint;
-
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
-
-    /** The device to run on; a bad --threads is a one-line error. */
-    CpuDevice device() {
-        if (threads == null) {
-            return new CpuDevice();
-        }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        }
-        return new CpuDevice(threads);
-    }
 
     /** Loads the checkpoint: a run folder's newest usable one, or the file given. */
     Checkpoint load(PrintWriter log) throws IOException {

@@ -10,6 +10,7 @@ import atelier.nn.optim.Adam;
 import atelier.gan.train.RunFolder;
 import atelier.tools.data.SyntheticArt;
 import atelier.tools.train.PganRun;
+import atelier.tools.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,8 +92,8 @@ public final class DemoCommand implements Callable<Integer> {
             ProgressiveTrainer trainer = new ProgressiveTrainer(cpu, config, data);
             log.printf("atelier demo: %d synthetic images, 4 -> %d px, %d images per phase, %s%n",
                     data.count(), resolution, imagesPerPhase, cpu.name());
-            Path last = new PganRun(folder, trainer, data, new PganRun.Settings(Long.MAX_VALUE, 1, sampleEvery, 32, 0, 0),
-                    log).run(stop);
+            Path last = new PganRun(folder, trainer, data, new TrainingRun.Settings(Long.MAX_VALUE, 1, sampleEvery, 32),
+                    PganRun.Swd.NONE, log).run(stop);
             log.printf("samples:    %s (real images for comparison: %s)%nlosses:     %s, %s%ncheckpoint: %s%n",
                     folder.file("samples.png"), folder.file("real.png"), folder.file("losses.csv"),
                     folder.file("losses.png"), last);

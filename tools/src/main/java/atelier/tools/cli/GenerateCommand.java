@@ -33,6 +33,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions model;
 
+    @Mixin
+    ThreadsOption threads;
+
     @Option(names = "--seeds", required = true, paramLabel = "LIST", description = "Seeds, e.g. 1-16,20,33.")
     String seeds;
 
@@ -75,7 +78,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (extension.isPresent() && grid) {
             throw new IllegalArgumentException("--grid needs --out to be a folder");
         }
-        try (CpuDevice cpu = model.device()) {
+        try (CpuDevice cpu = threads.device()) {
             Checkpoint checkpoint = model.load(log);
             Generator g = PganCheckpoint.averageGenerator(cpu, checkpoint);
             Renderer renderer = sampling.renderer(cpu, g, checkpoint, log);

@@ -31,6 +31,9 @@ public final class InterpolateCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions model;
 
+    @Mixin
+    ThreadsOption threads;
+
     @Option(names = "--seeds", required = true, paramLabel = "LIST",
             description = "Two or more seeds to pass through in order, e.g. 3,7,12.")
     String seeds;
@@ -67,7 +70,7 @@ public final class InterpolateCommand implements Callable<Integer> {
         if (fps < 1 || fps > 100) {
             throw new IllegalArgumentException("--fps must be 1..100, got " + fps);
         }
-        try (CpuDevice cpu = model.device()) {
+        try (CpuDevice cpu = threads.device()) {
             Checkpoint checkpoint = model.load(log);
             Generator g = PganCheckpoint.averageGenerator(cpu, checkpoint);
             Renderer renderer = sampling.renderer(cpu, g, checkpoint, log);

@@ -36,6 +36,9 @@ public final class KnobsCommand implements Callable<Integer> {
     @Mixin
     CheckpointOptions model;
 
+    @Mixin
+    ThreadsOption threads;
+
     @Option(names = "--count", defaultValue = "" + StyleKnobs.DEFAULT_COUNT,
             description = "Knobs to find, at most the latent size (default: ${DEFAULT-VALUE}).")
     int count;
@@ -61,7 +64,7 @@ public final class KnobsCommand implements Callable<Integer> {
         if (seed < 0) {
             throw new IllegalArgumentException("--seed must be >= 0, got " + seed);
         }
-        try (CpuDevice cpu = model.device()) {
+        try (CpuDevice cpu = threads.device()) {
             Checkpoint checkpoint = model.load(log);
             Generator g = PganCheckpoint.averageGenerator(cpu, checkpoint);
             int latent = g.shape().latent();

@@ -12,6 +12,7 @@ import atelier.nn.optim.Adam;
 import atelier.tools.data.DataSource;
 import atelier.tools.data.ImagePyramid;
 import atelier.tools.train.PganRun;
+import atelier.tools.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -121,8 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getOut();
         validate();
         RunFolder folder = new RunFolder(out);
-        PganRun.Settings settings = new PganRun.Settings(checkpointEvery, keep, sampleEvery, samples, swdEvery,
-                swdImages);
+        TrainingRun.Settings settings = new TrainingRun.Settings(checkpointEvery, keep, sampleEvery, samples);
         try (Device cpu = device.open(log);
              StopRequest stop = new StopRequest()) {
             Checkpoint checkpoint = null;
@@ -163,7 +163,8 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 log.printf("training 4 -> %d px on %s, %s; run folder %s%n", trainer.config().shape().maxResolution(),
                         data, cpu.name(), out);
-                Path last = new PganRun(folder, trainer, images, settings, log).run(stop);
+                Path last = new PganRun(folder, trainer, images, settings,
+                        new PganRun.Swd(swdEvery, swdImages), log).run(stop);
                 log.printf("checkpoint: %s%nsamples:    %s%nlosses:     %s, %s%n", last, folder.file("samples.png"),
                         folder.file("losses.csv"), folder.file("losses.png"));
                 if (swdEvery > 0) {

@@ -190,9 +190,12 @@ public final class SourceImages {
      */
     public static float[] centreSquare(BufferedImage image) {
         int side = Math.min(image.getWidth(), image.getHeight());
-        int x0 = (image.getWidth() - side) / 2;
-        int y0 = (image.getHeight() - side) / 2;
-        int plane = side * side;
+        return rgbPlanes(image, (image.getWidth() - side) / 2, (image.getHeight() - side) / 2, side, side);
+    }
+
+    /** As {@link #centreSquare}, for the width x height window at (x0, y0): [3, height, width] in 0..255. */
+    public static float[] rgbPlanes(BufferedImage image, int x0, int y0, int width, int height) {
+        int plane = width * height;
         float[] rgb = new float[3 * plane];
         ColorModel model = image.getColorModel();
         int space = model.getColorSpace().getType();
@@ -204,15 +207,15 @@ public final class SourceImages {
         for (int b = 0; b < bands; b++) {
             max[b] = (1L << raster.getSampleModel().getSampleSize(b)) - 1;
         }
-        int[] argb = new int[side];
-        float[] samples = new float[side * bands];
-        for (int y = 0; y < side; y++) {
+        int[] argb = new int[width];
+        float[] samples = new float[width * bands];
+        for (int y = 0; y < height; y++) {
             if (rawGrey || cmyk) {
-                raster.getPixels(x0, y0 + y, side, 1, samples);
+                raster.getPixels(x0, y0 + y, width, 1, samples);
             } else {
-                image.getRGB(x0, y0 + y, side, 1, argb, 0, side);
+                image.getRGB(x0, y0 + y, width, 1, argb, 0, width);
             }
-            for (int x = 0; x < side; x++) {
+            for (int x = 0; x < width; x++) {
                 float r;
                 float g;
                 float b;
@@ -235,7 +238,7 @@ public final class SourceImages {
                     b = p & 0xff;
                 }
                 // Over white: alpha c + (1 - alpha) 255, in 0..255 units so that opaque pixels stay exact.
-                int at = y * side + x;
+                int at = y * width + x;
                 rgb[at] = alpha * r + (1f - alpha) * 255f;
                 rgb[plane + at] = alpha * g + (1f - alpha) * 255f;
                 rgb[2 * plane + at] = alpha * b + (1f - alpha) * 255f;

@@ -10,7 +10,6 @@ import atelier.gan.pgan.WganGp;
 import atelier.gan.train.LossLog;
 import atelier.gan.train.RunFolder;
 import atelier.tools.cli.Progress;
-import atelier.tools.cli.StopRequest;
 import atelier.tools.image.ImageFiles;
 import atelier.tools.image.LossPlot;
 
@@ -21,28 +20,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs a {@link ProgressiveTrainer} in a run folder until its schedule is done or a stop is requested, doing what
- * a person watching needs: a progress line (resolution, alpha, images, rate, losses, ETA), checkpoints every N
- * images (and on a stop, and at the end) of which the last K are kept, a losses CSV and plot, and a sample grid
- * from fixed latents through the moving-average generator, next to real images at the same resolution.
+ * Runs a {@link ProgressiveTrainer} in a run folder ({@link TrainingRun}): the progress line shows resolution,
+ * alpha, images, rate, losses and ETA; samples are a grid from fixed latents through the moving-average
+ * generator, next to real images at the same resolution.
  *
  * <p>Files in the run folder: {@code checkpoints/images-*.safetensors}, {@code losses.csv}, {@code losses.png},
  * {@code samples.png} (the newest grid), {@code samples/images-*.png} (every grid), {@code real.png}, and with
  * an SWD interval {@code swd.csv} and {@code swd.png}.
  */
-public final class PganRun {
-    /**
-     * How often to write what; counts are images shown. {@code swdEvery} 0 measures no sliced Wasserstein
-     * distance; otherwise it is measured on {@code swdImages} images ({@link SwdMonitor}).
-     */
-    public record Settings(long checkpointEvery, int keepCheckpoints, long sampleEvery, int sampleCount,
-                           long swdEvery, int swdImages) {
-        public Settings {
-            if (checkpointEvery < 1 || keepCheckpoints < 1 || sampleEvery < 1 || sampleCount < 1) {
-                throw new IllegalArgumentException("checkpoint interval, checkpoints kept, sample interval and "
-                        + "sample count must all be >= 1");
-            }
-            if (swdEvery < 0 || (swdEvery > 0 && swdImages < 1)) {
+public final class PganRun extends TrainingRun {
+    /** The sliced Wasserstein distance during training: every {@code every} images (0: never) on {@code images}. */
+    public record Swd(long every, int images) {
+        public static final Swd NONE = new Swd(0, 0);
+
+        public Swd {
+            if (every < 0 || (every > 0 && images < 1)) {
                 throw new IllegalArgumentException("the SWD interval must be >= 0 and its images >= 1");
             }
         }
@@ -51,73 +43,57 @@ public final class PganRun {
     static final List<String> COLUMNS = List.of("resolution", "alpha", "wasserstein", "penalty", "drift", "generator");
     private static final List<String> PLOTTED = List.of("wasserstein", "penalty", "generator");
 
-    private final RunFolder folder;
     private final ProgressiveTrainer trainer;
     private final RealImages data;
-    private final Settings settings;
-    private final PrintWriter log;
+    private final Tensor latents;
+    private final SwdMonitor swd;
 
-    public PganRun(RunFolder folder, ProgressiveTrainer trainer, RealImages data, Settings settings, PrintWriter log) {
-        this.folder = folder;
+    public PganRun(RunFolder folder, ProgressiveTrainer trainer, RealImages data, Settings settings, Swd swd,
+                   PrintWriter log) throws IOException {
+        super(folder, settings, log);
         this.trainer = trainer;
         this.data = data;
-        this.settings = settings;
-        this.log = log;
-    }
-
-    /** Trains until the schedule ends or {@code stop} is requested; returns the last checkpoint written. */
-    public Path run(StopRequest stop) throws IOException {
-        folder.removeTemporaryFiles();
         ProgressiveTrainer.Config config = trainer.config();
-        long start = trainer.imagesShown();
-        long total = config.schedule().end(config.shape().levels() - 1);
-        Tensor latents = new Rng(config.seed() + 1).gaussian(settings.sampleCount, config.shape().latent());
-        Progress progress = new Progress(log, "img", start, total);
-        long nextCheckpoint = next(start, settings.checkpointEvery);
-        long nextSample = next(start, settings.sampleEvery);
-        Path last = null;
-        try (LossLog losses = new LossLog(folder.file("losses.csv"), COLUMNS, start);
-             SwdMonitor swd = settings.swdEvery == 0 ? null : new SwdMonitor(folder, trainer.device(), data,
-                     settings.swdEvery, settings.swdImages, config.seed() + 3, config.shape().maxResolution(), start)) {
-            if (start == 0) {
-                writeSamples(latents, losses);
-            }
-            while (!trainer.finished() && !stop.requested()) {
-                ProgressiveTrainer.Step s = trainer.step();
-                WganGp.DiscriminatorLoss d = s.discriminator();
-                checkFinite(s);
-                int resolution = PganShape.resolution(s.level());
-                losses.append(s.imagesShown(), resolution, s.alpha(), d.wassersteinDistance(), d.penalty(), d.drift(),
-                        s.generatorLoss());
-                progress.update(s.imagesShown(), String.format(Locale.ROOT, "%dpx a=%.2f W=%.3f GP=%.3f G=%.3f",
-                        resolution, s.alpha(), d.wassersteinDistance(), d.penalty(), s.generatorLoss()));
-                if (s.imagesShown() >= nextSample) {
-                    nextSample = next(s.imagesShown(), settings.sampleEvery);
-                    writeSamples(latents, losses);
-                }
-                if (swd != null) {
-                    swd.afterStep(s.imagesShown(), trainer.averageGenerator());
-                }
-                if (s.imagesShown() >= nextCheckpoint) {
-                    nextCheckpoint = next(s.imagesShown(), settings.checkpointEvery);
-                    last = checkpoint();
-                }
-            }
-            if (trainer.imagesShown() > start && (last == null || RunFolder.imagesShown(last) != trainer.imagesShown())) {
-                last = checkpoint();
-                writeSamples(latents, losses);
-            }
-        }
-        if (stop.requested()) {
-            log.printf("%nstopped at %d images; resume with --resume %s%n", trainer.imagesShown(), folder.root());
-        }
-        log.flush();
-        return last;
+        this.latents = new Rng(config.seed() + 1).gaussian(settings.sampleCount(), config.shape().latent());
+        this.swd = swd.every() == 0 ? null : new SwdMonitor(folder, trainer.device(), data, swd.every(), swd.images(),
+                config.seed() + 3, config.shape().maxResolution(), trainer.imagesShown());
     }
 
-    /** The first multiple of {@code every} above {@code done}. */
-    static long next(long done, long every) {
-        return (done / every + 1) * every;
+    @Override
+    protected long imagesShown() {
+        return trainer.imagesShown();
+    }
+
+    @Override
+    protected long totalImages() {
+        ProgressiveTrainer.Config config = trainer.config();
+        return config.schedule().end(config.shape().levels() - 1);
+    }
+
+    @Override
+    protected boolean finished() {
+        return trainer.finished();
+    }
+
+    @Override
+    protected List<String> columns() {
+        return COLUMNS;
+    }
+
+    @Override
+    protected long step(LossLog losses, Progress progress) throws IOException {
+        ProgressiveTrainer.Step s = trainer.step();
+        WganGp.DiscriminatorLoss d = s.discriminator();
+        checkFinite(s);
+        int resolution = PganShape.resolution(s.level());
+        losses.append(s.imagesShown(), resolution, s.alpha(), d.wassersteinDistance(), d.penalty(), d.drift(),
+                s.generatorLoss());
+        progress.update(s.imagesShown(), String.format(Locale.ROOT, "%dpx a=%.2f W=%.3f GP=%.3f G=%.3f",
+                resolution, s.alpha(), d.wassersteinDistance(), d.penalty(), s.generatorLoss()));
+        if (swd != null) {
+            swd.afterStep(s.imagesShown(), trainer.averageGenerator());
+        }
+        return s.imagesShown();
     }
 
     /** Divergence (a loss or a weight not finite) stops the run before anything is saved from it. */
@@ -137,22 +113,28 @@ public final class PganRun {
         }
     }
 
-    private Path checkpoint() throws IOException {
-        Path file = folder.checkpointFile(trainer.imagesShown());
+    @Override
+    protected void save(Path file) throws IOException {
         PganCheckpoint.save(trainer, file);
-        folder.keepNewest(settings.keepCheckpoints);
-        return file;
     }
 
-    private void writeSamples(Tensor latents, LossLog losses) throws IOException {
-        int columns = (int) Math.ceil(Math.sqrt(settings.sampleCount));
+    @Override
+    protected void close() throws IOException {
+        if (swd != null) {
+            swd.close();
+        }
+    }
+
+    @Override
+    protected void writeSamples(LossLog losses) throws IOException {
+        int columns = (int) Math.ceil(Math.sqrt(settings.sampleCount()));
         Tensor images = trainer.averageGenerator().forward(latents);
         trainer.device().toHost(images);
         ImageFiles.writePng(ImageFiles.grid(images, columns),
                 folder.file("samples").resolve(String.format("images-%012d.png", trainer.imagesShown())));
         ImageFiles.writePng(ImageFiles.grid(images, columns), folder.file("samples.png"));
         int resolution = trainer.generator().resolution();
-        ImageFiles.writePng(ImageFiles.grid(data.batch(resolution, settings.sampleCount,
+        ImageFiles.writePng(ImageFiles.grid(data.batch(resolution, settings.sampleCount(),
                 new Rng(trainer.config().seed() + 2)), columns), folder.file("real.png"));
         LossPlot.write(folder.file("losses.png"), "PGAN losses (" + folder.root().getFileName() + ")", losses.rows(),
                 COLUMNS, PLOTTED, "resolution");

@@ -55,7 +55,7 @@ final class SwdMonitor implements AutoCloseable {
         this.every = every;
         this.images = images;
         this.seed = seed;
-        this.next = PganRun.next(start, every);
+        this.next = TrainingRun.next(start, every);
         plotted.add("average");
         for (int r : LEVELS) {
             if (r <= maxResolution) {
@@ -83,7 +83,7 @@ final class SwdMonitor implements AutoCloseable {
         if (imagesShown < next) {
             return;
         }
-        next = PganRun.next(imagesShown, every);
+        next = TrainingRun.next(imagesShown, every);
         int resolution = generator.resolution();
         if (resolution < SlicedWasserstein.MIN_RESOLUTION) {
             return;
