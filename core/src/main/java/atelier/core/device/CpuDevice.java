@@ -22,7 +22,9 @@ import java.util.concurrent.Future;
 /**
  * The CPU device: each launch splits the kernel's work-item range into one contiguous chunk per thread and runs
  * the same static kernel method on every chunk. Kernels compute each work item independently and in a fixed
- * order, so results are bit-identical for any thread count.
+ * order, so results are bit-identical for any thread count. Convolutions with 0 <= pad <= R-1 (all of PGAN's) run
+ * on {@link FastConv}, a Vector API implicit GEMM with the same math and the same determinism; others run the
+ * plain {@link Conv2d} kernels.
  */
 public final class CpuDevice implements Device {
     /** Launches with less work than this (items x work per item) run on the calling thread alone. */
@@ -38,6 +40,7 @@ public final class CpuDevice implements Device {
 
     private final int threads;
     private final ExecutorService workers;
+    private final FastConv fastConv = new FastConv(this);
 
     /** A device using every core the JVM sees. */
     public CpuDevice() {
@@ -109,6 +112,11 @@ public final class CpuDevice implements Device {
     public void conv2d(Tensor x, Tensor w, float wScale, int pad, Tensor y) {
         ConvShape s = ConvShape.of(x, w, pad);
         y.requireShape("conv2d output", s.batch, s.outC, s.outH, s.outW);
+        if (FastConv.supports(s.ksize, pad)) {
+            fastConv.forward(x.data(), w.data(), wScale, y.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize,
+                    pad);
+            return;
+        }
         parallelFor(y.numel(), (long) s.inC * s.ksize * s.ksize, (b, e) -> Conv2d.forward(b, e,
                 x.data(), w.data(), wScale, y.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize, pad));
     }
@@ -117,6 +125,11 @@ public final class CpuDevice implements Device {
     public void conv2dBackwardInput(Tensor dy, Tensor w, float wScale, int pad, Tensor dx) {
         ConvShape s = ConvShape.of(dx, w, pad);
         dy.requireShape("conv2d output gradient", s.batch, s.outC, s.outH, s.outW);
+        if (FastConv.supports(s.ksize, pad)) {
+            fastConv.backwardInput(dy.data(), w.data(), wScale, dx.data(), s.batch, s.inC, s.inH, s.inW, s.outC,
+                    s.ksize, pad);
+            return;
+        }
         parallelFor(dx.numel(), (long) s.outC * s.ksize * s.ksize, (b, e) -> Conv2d.backwardInput(b, e,
                 dy.data(), w.data(), wScale, dx.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize, pad));
     }
@@ -125,6 +138,11 @@ public final class CpuDevice implements Device {
     public void conv2dBackwardWeight(Tensor x, Tensor dy, float wScale, int pad, Tensor dw) {
         ConvShape s = ConvShape.of(x, dw, pad);
         dy.requireShape("conv2d output gradient", s.batch, s.outC, s.outH, s.outW);
+        if (FastConv.supports(s.ksize, pad)) {
+            fastConv.backwardWeight(x.data(), dy.data(), wScale, dw.data(), s.batch, s.inC, s.inH, s.inW, s.outC,
+                    s.ksize, pad);
+            return;
+        }
         parallelFor(dw.numel(), (long) s.batch * s.outH * s.outW, (b, e) -> Conv2d.backwardWeight(b, e,
                 x.data(), dy.data(), wScale, dw.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize, pad));
     }

@@ -1,0 +1,488 @@
+package atelier.core.device;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * The CPU device's fast convolution: the same math as {@link atelier.core.kernels.Conv2d} (which stays the
+ * reference, and what TornadoVM compiles), run as a register-blocked implicit GEMM with the Vector API, because
+ * the plain kernel reaches only a few GFLOP/s on a CPU.
+ *
+ * <p>The trick that avoids im2col: each channel of a group of images is copied once into a zero-padded "grid"
+ * (rows of width Wp = W + 2*pad, images one after another), so that tap (ry, rx) of output cell q is grid cell
+ * q + ry*Wp + rx. Every reduction index j = (c, ry, rx) is then one constant offset into the grid, and a
+ * convolution is a GEMM whose B rows are shifted slices of the grid: out[k, q] = sum_j A[k, j] * grid[off(j) + q].
+ * Grid cells in the padding columns and rows produce garbage outputs that are simply not copied out.
+ * <ul>
+ *   <li>forward: A = w as [K, C*R*R];</li>
+ *   <li>input gradient: the forward convolution of dy with the weights transposed and flipped, padding R-1-pad;</li>
+ *   <li>weight gradient: dw[k, j] += sum_q dyGrid[k, q] * grid[off(j) + q], with dy copied onto x's grid (zero
+ *       in the garbage cells), as dot products over q.</li>
+ * </ul>
+ * Determinism: every output element is one work item's sum over its reduction index in a fixed order (blocks of
+ * the reduction are fixed constants, not derived from the thread count), so results are bit-identical for any
+ * thread count. Buffers are kept between calls (allocation-free in steady state); one call at a time.
+ */
+final class FastConv {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    /** Output rows (channels) of a register tile. */
+    private static final int MR = 4;
+    /** Output columns (grid cells) of a register tile: four vectors. */
+    private static final int NR = 4 * LANES;
+    /** Reduction indices per block of the forward GEMM: the B slice of a tile then stays in L1. */
+    private static final int KC = 128;
+    /** Output rows and grid columns of one forward work item. */
+    private static final int M_BLOCK = 32 * MR;
+    private static final int Q_BLOCK = 4 * NR;
+    /** Weight gradient: reduction indices j of a dot-product tile, and grid cells per pass over a block. */
+    private static final int NJ = 4;
+    private static final int Q_CHUNK = 8 * NR;
+    private static final int WG_K_BLOCK = 8 * MR;
+    private static final int WG_J_BLOCK_MAX = 8 * NJ;
+    /** Grid floats per buffer above which a batch is processed in groups of images. */
+    private static final long GRID_LIMIT = 1L << 24;
+
+    private final CpuDevice device;
+    private final long gridLimit;
+    private float[] grid = new float[0];
+    private float[] out = new float[0];
+    private float[] packed = new float[0];
+    private int[] offsets = new int[0];
+    /** Per-thread vector accumulators of the weight gradient's tiles, kept across the passes over the grid. */
+    private final ThreadLocal<float[]> tileSums =
+            ThreadLocal.withInitial(() -> new float[WG_K_BLOCK * WG_J_BLOCK_MAX * LANES]);
+
+    FastConv(CpuDevice device) {
+        this(device, GRID_LIMIT);
+    }
+
+    /** {@code gridLimit}: grid floats per buffer above which a batch is split into groups of images. */
+    FastConv(CpuDevice device, long gridLimit) {
+        this.device = device;
+        this.gridLimit = gridLimit;
+    }
+
+    /** Whether the fast path handles this padding: 0 <= pad <= R-1 (so the input gradient's padding is >= 0). */
+    static boolean supports(int ksize, int pad) {
+        return pad >= 0 && pad <= ksize - 1;
+    }
+
+    /** Geometry of the grid of a group of images: cells per image, cells per channel row, cells computed. */
+    private record Grid(int gridH, int gridW, int images, int outH, int outW) {
+        int cellsPerImage() {
+            return gridH * gridW;
+        }
+
+        int channelStride() {
+            return images * cellsPerImage();
+        }
+
+        /** Grid columns computed: up to the last valid output cell, rounded up to whole register tiles. */
+        int columns() {
+            int last = (images - 1) * cellsPerImage() + (outH - 1) * gridW + outW;
+            return roundUp(last, NR);
+        }
+
+        /** Floats of a grid buffer for `channels`, with slack for the shifted reads of the garbage columns. */
+        int length(int channels, int ksize) {
+            return channels * channelStride() + NR + ksize * (gridW + 1);
+        }
+    }
+
+    private static int roundUp(int value, int multiple) {
+        return (value + multiple - 1) / multiple * multiple;
+    }
+
+    private int imagesPerGroup(int batch, int channels, int gridH, int gridW) {
+        return (int) Math.max(1, Math.min(batch, gridLimit / ((long) channels * gridH * gridW)));
+    }
+
+    /** y = conv(x, w) * wScale; x [N, C, H, W], w [K, C, R, R], y [N, K, outH, outW]. */
+    synchronized void forward(float[] x, float[] w, float wScale, float[] y,
+                              int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
+        packWeights(w, outC, inC, ksize, false);
+        convolve(x, y, wScale, batch, inC, inH, inW, outC, ksize, pad);
+    }
+
+    /** dx = conv(dy, flip(w)^T) * wScale with padding R-1-pad (overwrites dx). */
+    synchronized void backwardInput(float[] dy, float[] w, float wScale, float[] dx,
+                                    int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
+        int outH = inH + 2 * pad - ksize + 1;
+        int outW = inW + 2 * pad - ksize + 1;
+        packWeights(w, inC, outC, ksize, true);
+        convolve(dy, dx, wScale, batch, outC, outH, outW, inC, ksize, ksize - 1 - pad);
+    }
+
+    /**
+     * Packs the GEMM's A = [rows, cols * R * R] into strips of MR rows, index (strip * width + j) * MR + r, rows past
+     * the end zero. Plain: A[k, (c, ry, rx)] = w[k, c, ry, rx]. Transposed: A[c, (k, ry, rx)] =
+     * w[k, c, R-1-ry, R-1-rx], the input gradient's weights.
+     */
+    private void packWeights(float[] w, int rows, int cols, int ksize, boolean transposed) {
+        int taps = ksize * ksize;
+        int width = cols * taps;
+        int strips = roundUp(rows, MR) / MR;
+        packed = grow(packed, strips * MR * width);
+        float[] a = packed;
+        device.parallelFor(strips, (long) MR * width, (begin, end) -> {
+            for (int s = begin; s < end; s++) {
+                for (int r = 0; r < MR; r++) {
+                    int row = s * MR + r;
+                    for (int j = 0; j < width; j++) {
+                        float value = 0f;
+                        if (row < rows) {
+                            int col = j / taps;
+                            int tap = j % taps;
+                            value = transposed ? w[(col * rows + row) * taps + taps - 1 - tap] : w[row * width + j];
+                        }
+                        a[(s * width + j) * MR + r] = value;
+                    }
+                }
+            }
+        });
+    }
+
+    /** out = scale * (packed weights) x (shifted grid of in), group of images by group. */
+    private void convolve(float[] in, float[] outImages, float scale, int batch, int inC, int inH, int inW,
+                          int outC, int ksize, int pad) {
+        int gridH = inH + 2 * pad;
+        int gridW = inW + 2 * pad;
+        int group = imagesPerGroup(batch, Math.max(inC, outC), gridH, gridW);
+        int width = inC * ksize * ksize;
+        int rowsPadded = roundUp(outC, MR);
+        for (int n0 = 0; n0 < batch; n0 += group) {
+            Grid g = new Grid(gridH, gridW, Math.min(group, batch - n0), gridH - ksize + 1, gridW - ksize + 1);
+            int columns = g.columns();
+            grid = toGrid(in, n0, inC, inH, inW, g, pad, grid, g.channelStride(), g.length(inC, ksize));
+            setOffsets(inC, ksize, g);
+            out = grow(out, rowsPadded * columns);
+            float[] a = packed;
+            float[] b = grid;
+            int[] off = offsets;
+            float[] c = out;
+            int mBlocks = (rowsPadded + M_BLOCK - 1) / M_BLOCK;
+            int qBlocks = (columns + Q_BLOCK - 1) / Q_BLOCK;
+            device.parallelFor(mBlocks * qBlocks, (long) Math.min(M_BLOCK, rowsPadded) * Q_BLOCK * width,
+                    (begin, end) -> {
+                        for (int item = begin; item < end; item++) {
+                            int m0 = item / qBlocks * M_BLOCK;
+                            int m1 = Math.min(rowsPadded, m0 + M_BLOCK);
+                            int q0 = item % qBlocks * Q_BLOCK;
+                            int q1 = Math.min(columns, q0 + Q_BLOCK);
+                            for (int j0 = 0; j0 < width; j0 += KC) {
+                                int jn = Math.min(KC, width - j0);
+                                for (int m = m0; m < m1; m += MR) {
+                                    for (int q = q0; q < q1; q += NR) {
+                                        tile(a, (m / MR * width + j0) * MR, b, off, j0, jn, q, c, m * columns + q,
+                                                columns, j0 == 0);
+                                    }
+                                }
+                            }
+                        }
+                    });
+            copyOut(c, columns, g, outC, n0, scale, outImages);
+        }
+    }
+
+    /**
+     * One MR x NR register tile: c[r, q + i] (+)= sum_{jj < jn} a[aBase + jj*MR + r] * b[off[j0+jj] + q + i], in
+     * order of jj; {@code first} starts from zero instead of the stored partial sum.
+     */
+    private static void tile(float[] a, int aBase, float[] b, int[] off, int j0, int jn, int q,
+                             float[] c, int cBase, int cStride, boolean first) {
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+        int r0 = cBase;
+        int r1 = cBase + cStride;
+        int r2 = cBase + 2 * cStride;
+        int r3 = cBase + 3 * cStride;
+        if (first) {
+            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = FloatVector.zero(SPECIES);
+            c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = c00;
+        } else {
+            c00 = FloatVector.fromArray(SPECIES, c, r0);
+            c01 = FloatVector.fromArray(SPECIES, c, r0 + LANES);
+            c02 = FloatVector.fromArray(SPECIES, c, r0 + 2 * LANES);
+            c03 = FloatVector.fromArray(SPECIES, c, r0 + 3 * LANES);
+            c10 = FloatVector.fromArray(SPECIES, c, r1);
+            c11 = FloatVector.fromArray(SPECIES, c, r1 + LANES);
+            c12 = FloatVector.fromArray(SPECIES, c, r1 + 2 * LANES);
+            c13 = FloatVector.fromArray(SPECIES, c, r1 + 3 * LANES);
+            c20 = FloatVector.fromArray(SPECIES, c, r2);
+            c21 = FloatVector.fromArray(SPECIES, c, r2 + LANES);
+            c22 = FloatVector.fromArray(SPECIES, c, r2 + 2 * LANES);
+            c23 = FloatVector.fromArray(SPECIES, c, r2 + 3 * LANES);
+            c30 = FloatVector.fromArray(SPECIES, c, r3);
+            c31 = FloatVector.fromArray(SPECIES, c, r3 + LANES);
+            c32 = FloatVector.fromArray(SPECIES, c, r3 + 2 * LANES);
+            c33 = FloatVector.fromArray(SPECIES, c, r3 + 3 * LANES);
+        }
+        for (int jj = 0; jj < jn; jj++) {
+            int bi = off[j0 + jj] + q;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
+            FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
+            int ai = aBase + jj * MR;
+            FloatVector av = FloatVector.broadcast(SPECIES, a[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(SPECIES, a[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(SPECIES, a[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            c22 = av.fma(b2, c22);
+            c23 = av.fma(b3, c23);
+            av = FloatVector.broadcast(SPECIES, a[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            c32 = av.fma(b2, c32);
+            c33 = av.fma(b3, c33);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + LANES);
+        c02.intoArray(c, r0 + 2 * LANES);
+        c03.intoArray(c, r0 + 3 * LANES);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + LANES);
+        c12.intoArray(c, r1 + 2 * LANES);
+        c13.intoArray(c, r1 + 3 * LANES);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + LANES);
+        c22.intoArray(c, r2 + 2 * LANES);
+        c23.intoArray(c, r2 + 3 * LANES);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + LANES);
+        c32.intoArray(c, r3 + 2 * LANES);
+        c33.intoArray(c, r3 + 3 * LANES);
+    }
+
+    /** dw[k, c, ry, rx] += wScale * sum_{n, oy, ox} dy[n, k, oy, ox] * x[n, c, oy+ry-pad, ox+rx-pad]. */
+    synchronized void backwardWeight(float[] x, float[] dy, float wScale, float[] dw,
+                                     int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
+        int gridH = inH + 2 * pad;
+        int gridW = inW + 2 * pad;
+        int group = imagesPerGroup(batch, Math.max(inC, outC), gridH, gridW);
+        int width = inC * ksize * ksize;
+        int kBlocks = (outC + WG_K_BLOCK - 1) / WG_K_BLOCK;
+        // Smaller column blocks when there are few, so that every thread gets work; this does not change sums.
+        int jBlock = WG_J_BLOCK_MAX;
+        while (jBlock > NJ && kBlocks * ((width + jBlock - 1) / jBlock) < 4 * device.threads()) {
+            jBlock /= 2;
+        }
+        int jBlocks = (width + jBlock - 1) / jBlock;
+        int jBlockSize = jBlock;
+        for (int n0 = 0; n0 < batch; n0 += group) {
+            Grid g = new Grid(gridH, gridW, Math.min(group, batch - n0), gridH - ksize + 1, gridW - ksize + 1);
+            int columns = g.columns();
+            grid = toGrid(x, n0, inC, inH, inW, g, pad, grid, g.channelStride(), g.length(inC, ksize));
+            setOffsets(inC, ksize, g);
+            // dy on x's grid, at the top-left of each image's cells, zero elsewhere (also in the columns past the
+            // images, up to `columns`), one row per k.
+            int dyStride = Math.max(columns, g.channelStride());
+            out = toGrid(dy, n0, outC, g.outH, g.outW, g, 0, out, dyStride, outC * dyStride);
+            float[] dyGrid = out;
+            float[] b = grid;
+            int[] off = offsets;
+            device.parallelFor(kBlocks * jBlocks, (long) WG_K_BLOCK * jBlockSize * columns, (begin, end) -> {
+                float[] sums = tileSums.get();
+                for (int item = begin; item < end; item++) {
+                    int k0 = item / jBlocks * WG_K_BLOCK;
+                    int k1 = Math.min(outC, k0 + WG_K_BLOCK);
+                    int j0 = item % jBlocks * jBlockSize;
+                    int j1 = Math.min(width, j0 + jBlockSize);
+                    for (int q = 0; q < columns; q += Q_CHUNK) {
+                        int qn = Math.min(Q_CHUNK, columns - q);
+                        int t = 0;
+                        for (int k = k0; k < k1; k += MR) {
+                            for (int j = j0; j < j1; j += NJ, t++) {
+                                dotTile(dyGrid, dyStride, k, outC, b, off, j, width, q, qn, sums,
+                                        t * MR * NJ * LANES, q == 0);
+                            }
+                        }
+                    }
+                    int t = 0;
+                    for (int k = k0; k < k1; k += MR) {
+                        for (int j = j0; j < j1; j += NJ, t++) {
+                            for (int r = 0; r < MR && k + r < outC; r++) {
+                                for (int u = 0; u < NJ && j + u < width; u++) {
+                                    int base = t * MR * NJ * LANES + (r * NJ + u) * LANES;
+                                    float sum = 0f;
+                                    for (int l = 0; l < LANES; l++) {
+                                        sum += sums[base + l];
+                                    }
+                                    dw[(k + r) * width + j + u] += wScale * sum;
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * One MR x NJ tile of lane-wise dot products over grid columns [q, q + qn): sums[r, u, lane] (+)=
+     * dyGrid[k + r, ...] * grid[off[j + u] + ...]. Rows k + r >= rows and indices j + u >= width reuse the last
+     * valid one (their sums are discarded), so every tile runs the same code.
+     */
+    private static void dotTile(float[] dyGrid, int dyStride, int k, int rows, float[] b, int[] off, int j, int width,
+                                int q, int qn, float[] sums, int sBase, boolean first) {
+        int d0 = Math.min(k, rows - 1) * dyStride;
+        int d1 = Math.min(k + 1, rows - 1) * dyStride;
+        int d2 = Math.min(k + 2, rows - 1) * dyStride;
+        int d3 = Math.min(k + 3, rows - 1) * dyStride;
+        int x0 = off[Math.min(j, width - 1)];
+        int x1 = off[Math.min(j + 1, width - 1)];
+        int x2 = off[Math.min(j + 2, width - 1)];
+        int x3 = off[Math.min(j + 3, width - 1)];
+        FloatVector s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33;
+        if (first) {
+            s00 = s01 = s02 = s03 = s10 = s11 = s12 = s13 = FloatVector.zero(SPECIES);
+            s20 = s21 = s22 = s23 = s30 = s31 = s32 = s33 = s00;
+        } else {
+            s00 = FloatVector.fromArray(SPECIES, sums, sBase);
+            s01 = FloatVector.fromArray(SPECIES, sums, sBase + LANES);
+            s02 = FloatVector.fromArray(SPECIES, sums, sBase + 2 * LANES);
+            s03 = FloatVector.fromArray(SPECIES, sums, sBase + 3 * LANES);
+            s10 = FloatVector.fromArray(SPECIES, sums, sBase + 4 * LANES);
+            s11 = FloatVector.fromArray(SPECIES, sums, sBase + 5 * LANES);
+            s12 = FloatVector.fromArray(SPECIES, sums, sBase + 6 * LANES);
+            s13 = FloatVector.fromArray(SPECIES, sums, sBase + 7 * LANES);
+            s20 = FloatVector.fromArray(SPECIES, sums, sBase + 8 * LANES);
+            s21 = FloatVector.fromArray(SPECIES, sums, sBase + 9 * LANES);
+            s22 = FloatVector.fromArray(SPECIES, sums, sBase + 10 * LANES);
+            s23 = FloatVector.fromArray(SPECIES, sums, sBase + 11 * LANES);
+            s30 = FloatVector.fromArray(SPECIES, sums, sBase + 12 * LANES);
+            s31 = FloatVector.fromArray(SPECIES, sums, sBase + 13 * LANES);
+            s32 = FloatVector.fromArray(SPECIES, sums, sBase + 14 * LANES);
+            s33 = FloatVector.fromArray(SPECIES, sums, sBase + 15 * LANES);
+        }
+        for (int i = q; i < q + qn; i += LANES) {
+            FloatVector a0 = FloatVector.fromArray(SPECIES, dyGrid, d0 + i);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, dyGrid, d1 + i);
+            FloatVector a2 = FloatVector.fromArray(SPECIES, dyGrid, d2 + i);
+            FloatVector a3 = FloatVector.fromArray(SPECIES, dyGrid, d3 + i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, x0 + i);
+            s00 = a0.fma(bv, s00);
+            s10 = a1.fma(bv, s10);
+            s20 = a2.fma(bv, s20);
+            s30 = a3.fma(bv, s30);
+            bv = FloatVector.fromArray(SPECIES, b, x1 + i);
+            s01 = a0.fma(bv, s01);
+            s11 = a1.fma(bv, s11);
+            s21 = a2.fma(bv, s21);
+            s31 = a3.fma(bv, s31);
+            bv = FloatVector.fromArray(SPECIES, b, x2 + i);
+            s02 = a0.fma(bv, s02);
+            s12 = a1.fma(bv, s12);
+            s22 = a2.fma(bv, s22);
+            s32 = a3.fma(bv, s32);
+            bv = FloatVector.fromArray(SPECIES, b, x3 + i);
+            s03 = a0.fma(bv, s03);
+            s13 = a1.fma(bv, s13);
+            s23 = a2.fma(bv, s23);
+            s33 = a3.fma(bv, s33);
+        }
+        s00.intoArray(sums, sBase);
+        s01.intoArray(sums, sBase + LANES);
+        s02.intoArray(sums, sBase + 2 * LANES);
+        s03.intoArray(sums, sBase + 3 * LANES);
+        s10.intoArray(sums, sBase + 4 * LANES);
+        s11.intoArray(sums, sBase + 5 * LANES);
+        s12.intoArray(sums, sBase + 6 * LANES);
+        s13.intoArray(sums, sBase + 7 * LANES);
+        s20.intoArray(sums, sBase + 8 * LANES);
+        s21.intoArray(sums, sBase + 9 * LANES);
+        s22.intoArray(sums, sBase + 10 * LANES);
+        s23.intoArray(sums, sBase + 11 * LANES);
+        s30.intoArray(sums, sBase + 12 * LANES);
+        s31.intoArray(sums, sBase + 13 * LANES);
+        s32.intoArray(sums, sBase + 14 * LANES);
+        s33.intoArray(sums, sBase + 15 * LANES);
+    }
+
+    /**
+     * Copies the channels of images [n0, n0 + g.images) of src [N, channels, h, w] onto a grid of the group, the
+     * image at (at, at) of each image's cells, zero elsewhere: channel c at [c * stride, (c + 1) * stride), then zeros
+     * up to {@code length} (the slack that garbage columns read, so garbage stays finite). Returns the buffer, grown
+     * if needed.
+     */
+    private float[] toGrid(float[] src, int n0, int channels, int h, int w, Grid g, int at, float[] buffer,
+                           int stride, int length) {
+        float[] dst = grow(buffer, length);
+        device.parallelFor(channels, stride, (begin, end) -> {
+            for (int c = begin; c < end; c++) {
+                embed(src, n0, channels, c, h, w, g, at, dst, c * stride, stride);
+            }
+        });
+        Arrays.fill(dst, channels * stride, length, 0f);
+        return dst;
+    }
+
+    /**
+     * Writes channel c of the group's images of src [N, C, h, w] into dst[start, start + length) laid out as the
+     * grid's cells, the image at (at, at) of each image's cells, zero everywhere else.
+     */
+    private static void embed(float[] src, int n0, int channels, int c, int h, int w, Grid g, int at,
+                              float[] dst, int start, int length) {
+        int cells = g.cellsPerImage();
+        for (int i = 0; i < g.images; i++) {
+            int image = start + i * cells;
+            Arrays.fill(dst, image, image + at * g.gridW, 0f);
+            int plane = ((n0 + i) * channels + c) * h * w;
+            for (int y = 0; y < h; y++) {
+                int row = image + (at + y) * g.gridW;
+                Arrays.fill(dst, row, row + at, 0f);
+                System.arraycopy(src, plane + y * w, dst, row + at, w);
+                Arrays.fill(dst, row + at + w, row + g.gridW, 0f);
+            }
+            Arrays.fill(dst, image + (at + h) * g.gridW, image + cells, 0f);
+        }
+        Arrays.fill(dst, start + g.images * cells, start + length, 0f);
+    }
+
+    /** offsets[j] for j = (c, ry, rx): where tap (ry, rx) of channel c starts on the grid. */
+    private void setOffsets(int channels, int ksize, Grid g) {
+        int width = channels * ksize * ksize;
+        if (offsets.length < width) {
+            offsets = new int[width];
+        }
+        for (int j = 0; j < width; j++) {
+            int c = j / (ksize * ksize);
+            int ry = j / ksize % ksize;
+            int rx = j % ksize;
+            offsets[j] = c * g.channelStride() + ry * g.gridW + rx;
+        }
+    }
+
+    /** y[n0 + i, k, oy, ox] = scale * c[k, i*cells + oy*gridW + ox]: the valid cells of the output grid. */
+    private void copyOut(float[] c, int columns, Grid g, int rows, int n0, float scale, float[] y) {
+        int plane = g.outH * g.outW;
+        device.parallelFor(g.images * rows, plane, (begin, end) -> {
+            for (int item = begin; item < end; item++) {
+                int i = item / rows;
+                int k = item % rows;
+                int dst = ((n0 + i) * rows + k) * plane;
+                int src = k * columns + i * g.cellsPerImage();
+                for (int oy = 0; oy < g.outH; oy++) {
+                    for (int ox = 0; ox < g.outW; ox++) {
+                        y[dst + oy * g.outW + ox] = scale * c[src + oy * g.gridW + ox];
+                    }
+                }
+            }
+        });
+    }
+
+    private static float[] grow(float[] buffer, int length) {
+        return buffer.length >= length ? buffer : new float[length];
+    }
+}
