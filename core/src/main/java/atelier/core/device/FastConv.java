@@ -70,8 +70,25 @@ final class FastConv {
         return pad >= 0 && pad <= ksize - 1;
     }
 
-    /** Geometry of the grid of a group of images: cells per image, cells per channel row, cells computed. */
+    /**
+     * Where the columns of a group of images' GEMM live. Padded grid: each image's cells are its zero-padded
+     * gridH x gridW input, the outputs at the top-left outH x outW of them. Explicit (im2col, for small images,
+     * where the padding would be a large share of the cells): gridH x gridW = outH x outW, no garbage cells.
+     */
     private record Grid(int gridH, int gridW, int images, int outH, int outW) {
+        static Grid of(int inH, int inW, int ksize, int pad, int images) {
+            int gridH = inH + 2 * pad;
+            int gridW = inW + 2 * pad;
+            int outH = gridH - ksize + 1;
+            int outW = gridW - ksize + 1;
+            return usesIm2col(inH, inW, ksize, pad) ? new Grid(outH, outW, images, outH, outW)
+                    : new Grid(gridH, gridW, images, outH, outW);
+        }
+
+        boolean explicit() {
+            return gridH == outH && gridW == outW;
+        }
+
         int cellsPerImage() {
             return gridH * gridW;
         }
@@ -92,12 +109,23 @@ final class FastConv {
         }
     }
 
+    /**
+     * Whether images of this size are staged as an explicit im2col matrix rather than the padded grid: im2col costs
+     * R*R copies of the input, worth it once the padding would exceed ~15% of the grid's cells.
+     */
+    static boolean usesIm2col(int inH, int inW, int ksize, int pad) {
+        long gridCells = (long) (inH + 2 * pad) * (inW + 2 * pad);
+        long outCells = (long) (inH + 2 * pad - ksize + 1) * (inW + 2 * pad - ksize + 1);
+        return gridCells * 20 > outCells * 23;
+    }
+
     private static int roundUp(int value, int multiple) {
         return (value + multiple - 1) / multiple * multiple;
     }
 
-    private int imagesPerGroup(int batch, int channels, int gridH, int gridW) {
-        return (int) Math.max(1, Math.min(batch, gridLimit / ((long) channels * gridH * gridW)));
+    /** Images per group so that a buffer of {@code rows} x cells stays under the grid limit. */
+    private int imagesPerGroup(int batch, int rows, int cellsPerImage) {
+        return (int) Math.max(1, Math.min(batch, gridLimit / ((long) rows * cellsPerImage)));
     }
 
     /** y = conv(x, w) * wScale; x [N, C, H, W], w [K, C, R, R], y [N, K, outH, outW]. */
@@ -145,46 +173,48 @@ final class FastConv {
         });
     }
 
-    /** out = scale * (packed weights) x (shifted grid of in), group of images by group. */
+    /** out = scale * (packed weights) x (the staged input), group of images by group. */
     private void convolve(float[] in, float[] outImages, float scale, int batch, int inC, int inH, int inW,
                           int outC, int ksize, int pad) {
-        int gridH = inH + 2 * pad;
-        int gridW = inW + 2 * pad;
-        int group = imagesPerGroup(batch, Math.max(inC, outC), gridH, gridW);
         int width = inC * ksize * ksize;
         int rowsPadded = roundUp(outC, MR);
+        Grid shape = Grid.of(inH, inW, ksize, pad, 1);
+        int group = imagesPerGroup(batch, Math.max(shape.explicit() ? width : inC, outC), shape.cellsPerImage());
         for (int n0 = 0; n0 < batch; n0 += group) {
-            Grid g = new Grid(gridH, gridW, Math.min(group, batch - n0), gridH - ksize + 1, gridW - ksize + 1);
+            Grid g = Grid.of(inH, inW, ksize, pad, Math.min(group, batch - n0));
+            stage(in, n0, inC, inH, inW, ksize, pad, g);
             int columns = g.columns();
-            grid = toGrid(in, n0, inC, inH, inW, g, pad, grid, g.channelStride(), g.length(inC, ksize));
-            setOffsets(inC, ksize, g);
             out = grow(out, rowsPadded * columns);
-            float[] a = packed;
-            float[] b = grid;
-            int[] off = offsets;
-            float[] c = out;
-            int mBlocks = (rowsPadded + M_BLOCK - 1) / M_BLOCK;
-            int qBlocks = (columns + Q_BLOCK - 1) / Q_BLOCK;
-            device.parallelFor(mBlocks * qBlocks, (long) Math.min(M_BLOCK, rowsPadded) * Q_BLOCK * width,
-                    (begin, end) -> {
-                        for (int item = begin; item < end; item++) {
-                            int m0 = item / qBlocks * M_BLOCK;
-                            int m1 = Math.min(rowsPadded, m0 + M_BLOCK);
-                            int q0 = item % qBlocks * Q_BLOCK;
-                            int q1 = Math.min(columns, q0 + Q_BLOCK);
-                            for (int j0 = 0; j0 < width; j0 += KC) {
-                                int jn = Math.min(KC, width - j0);
-                                for (int m = m0; m < m1; m += MR) {
-                                    for (int q = q0; q < q1; q += NR) {
-                                        tile(a, (m / MR * width + j0) * MR, b, off, j0, jn, q, c, m * columns + q,
-                                                columns, j0 == 0);
-                                    }
-                                }
-                            }
-                        }
-                    });
-            copyOut(c, columns, g, outC, n0, scale, outImages);
+            gemm(packed, rowsPadded, width, grid, offsets, out, columns);
+            copyOut(out, columns, g, outC, n0, scale, outImages);
         }
+    }
+
+    /**
+     * c[m, q] = sum_{j < width} a[m, j] * b[off[j] + q] for m < rows (a packed in MR-row strips, rows a multiple of
+     * MR) and q < columns (a multiple of NR); c's row stride is {@code columns}. Work items: blocks of rows x blocks
+     * of columns; each output's sum runs over j in order, in fixed blocks of KC.
+     */
+    private void gemm(float[] a, int rows, int width, float[] b, int[] off, float[] c, int columns) {
+        int mBlocks = (rows + M_BLOCK - 1) / M_BLOCK;
+        int qBlocks = (columns + Q_BLOCK - 1) / Q_BLOCK;
+        device.parallelFor(mBlocks * qBlocks, (long) Math.min(M_BLOCK, rows) * Q_BLOCK * width, (begin, end) -> {
+            for (int item = begin; item < end; item++) {
+                int m0 = item / qBlocks * M_BLOCK;
+                int m1 = Math.min(rows, m0 + M_BLOCK);
+                int q0 = item % qBlocks * Q_BLOCK;
+                int q1 = Math.min(columns, q0 + Q_BLOCK);
+                for (int j0 = 0; j0 < width; j0 += KC) {
+                    int jn = Math.min(KC, width - j0);
+                    for (int m = m0; m < m1; m += MR) {
+                        for (int q = q0; q < q1; q += NR) {
+                            tile(a, (m / MR * width + j0) * MR, b, off, j0, jn, q, c, m * columns + q, columns,
+                                    j0 == 0);
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /**
@@ -265,12 +295,89 @@ final class FastConv {
         c33.intoArray(c, r3 + 3 * LANES);
     }
 
-    /** dw[k, c, ry, rx] += wScale * sum_{n, oy, ox} dy[n, k, oy, ox] * x[n, c, oy+ry-pad, ox+rx-pad]. */
+    /**
+     * dw[k, c, ry, rx] += wScale * sum_{n, oy, ox} dy[n, k, oy, ox] * x[n, c, oy+ry-pad, ox+rx-pad]. On the padded
+     * grid, as dot products over the grid's cells; for explicit grids (small images, few cells per weight) as the
+     * GEMM dw = dy x im2col(x)^T, where the dot products' final lane sums would cost as much as the products.
+     */
     synchronized void backwardWeight(float[] x, float[] dy, float wScale, float[] dw,
                                      int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
-        int gridH = inH + 2 * pad;
-        int gridW = inW + 2 * pad;
-        int group = imagesPerGroup(batch, Math.max(inC, outC), gridH, gridW);
+        int width = inC * ksize * ksize;
+        Grid shape = Grid.of(inH, inW, ksize, pad, 1);
+        int group = imagesPerGroup(batch, Math.max(shape.explicit() ? width : inC, outC), shape.cellsPerImage());
+        for (int n0 = 0; n0 < batch; n0 += group) {
+            Grid g = Grid.of(inH, inW, ksize, pad, Math.min(group, batch - n0));
+            if (g.explicit()) {
+                weightGradientGemm(x, dy, wScale, dw, n0, inC, inH, inW, outC, ksize, pad, g);
+            } else {
+                weightGradientDots(x, dy, wScale, dw, n0, inC, inH, inW, outC, ksize, pad, g);
+            }
+        }
+    }
+
+    /** The weight gradient of one group of images, explicit grid: c = dy x im2col^T, then dw += wScale * c. */
+    private void weightGradientGemm(float[] x, float[] dy, float wScale, float[] dw, int n0, int inC, int inH,
+                                    int inW, int outC, int ksize, int pad, Grid g) {
+        int width = inC * ksize * ksize;
+        int widthPadded = roundUp(width, NR);
+        int cells = g.channelStride();
+        int rowsPadded = roundUp(outC, MR);
+        // A = dy of the group as [outC, cells] in MR-row strips, rows past outC zero.
+        packed = grow(packed, rowsPadded * cells);
+        float[] a = packed;
+        int plane = g.cellsPerImage();
+        device.parallelFor(rowsPadded / MR, (long) MR * cells, (begin, end) -> {
+            for (int s = begin; s < end; s++) {
+                for (int r = 0; r < MR; r++) {
+                    int k = s * MR + r;
+                    for (int q = 0; q < cells; q++) {
+                        a[(s * cells + q) * MR + r] = k < outC ? dy[((n0 + q / plane) * outC + k) * plane + q % plane] : 0f;
+                    }
+                }
+            }
+        });
+        // B = im2col(x)^T: row q holds every (c, ry, rx) of output cell q, zero past width.
+        grid = grow(grid, cells * widthPadded);
+        float[] b = grid;
+        device.parallelFor(cells, widthPadded, (begin, end) -> {
+            for (int q = begin; q < end; q++) {
+                int n = n0 + q / plane;
+                int oy = q % plane / g.outW;
+                int ox = q % g.outW;
+                for (int j = 0; j < widthPadded; j++) {
+                    float value = 0f;
+                    if (j < width) {
+                        int iy = oy + j / ksize % ksize - pad;
+                        int ix = ox + j % ksize - pad;
+                        if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
+                            value = x[((n * inC + j / (ksize * ksize)) * inH + iy) * inW + ix];
+                        }
+                    }
+                    b[q * widthPadded + j] = value;
+                }
+            }
+        });
+        if (offsets.length < cells) {
+            offsets = new int[cells];
+        }
+        for (int q = 0; q < cells; q++) {
+            offsets[q] = q * widthPadded;
+        }
+        out = grow(out, rowsPadded * widthPadded);
+        float[] c = out;
+        gemm(a, rowsPadded, cells, b, offsets, c, widthPadded);
+        device.parallelFor(outC, width, (begin, end) -> {
+            for (int k = begin; k < end; k++) {
+                for (int j = 0; j < width; j++) {
+                    dw[k * width + j] += wScale * c[k * widthPadded + j];
+                }
+            }
+        });
+    }
+
+    /** The weight gradient of one group of images, padded grid: lane-wise dot products over the grid's cells. */
+    private void weightGradientDots(float[] x, float[] dy, float wScale, float[] dw, int n0, int inC, int inH,
+                                    int inW, int outC, int ksize, int pad, Grid g) {
         int width = inC * ksize * ksize;
         int kBlocks = (outC + WG_K_BLOCK - 1) / WG_K_BLOCK;
         // Smaller column blocks when there are few, so that every thread gets work; this does not change sums.
@@ -280,53 +387,49 @@ final class FastConv {
         }
         int jBlocks = (width + jBlock - 1) / jBlock;
         int jBlockSize = jBlock;
-        for (int n0 = 0; n0 < batch; n0 += group) {
-            Grid g = new Grid(gridH, gridW, Math.min(group, batch - n0), gridH - ksize + 1, gridW - ksize + 1);
-            int columns = g.columns();
-            grid = toGrid(x, n0, inC, inH, inW, g, pad, grid, g.channelStride(), g.length(inC, ksize));
-            setOffsets(inC, ksize, g);
-            // dy on x's grid, at the top-left of each image's cells, zero elsewhere (also in the columns past the
-            // images, up to `columns`), one row per k.
-            int dyStride = Math.max(columns, g.channelStride());
-            out = toGrid(dy, n0, outC, g.outH, g.outW, g, 0, out, dyStride, outC * dyStride);
-            float[] dyGrid = out;
-            float[] b = grid;
-            int[] off = offsets;
-            device.parallelFor(kBlocks * jBlocks, (long) WG_K_BLOCK * jBlockSize * columns, (begin, end) -> {
-                float[] sums = tileSums.get();
-                for (int item = begin; item < end; item++) {
-                    int k0 = item / jBlocks * WG_K_BLOCK;
-                    int k1 = Math.min(outC, k0 + WG_K_BLOCK);
-                    int j0 = item % jBlocks * jBlockSize;
-                    int j1 = Math.min(width, j0 + jBlockSize);
-                    for (int q = 0; q < columns; q += Q_CHUNK) {
-                        int qn = Math.min(Q_CHUNK, columns - q);
-                        int t = 0;
-                        for (int k = k0; k < k1; k += MR) {
-                            for (int j = j0; j < j1; j += NJ, t++) {
-                                dotTile(dyGrid, dyStride, k, outC, b, off, j, width, q, qn, sums,
-                                        t * MR * NJ * LANES, q == 0);
-                            }
-                        }
-                    }
+        int columns = g.columns();
+        stage(x, n0, inC, inH, inW, ksize, pad, g);
+        // dy on x's grid, at the top-left of each image's cells, zero elsewhere (also in the columns past the
+        // images, up to `columns`), one row per k.
+        int dyStride = Math.max(columns, g.channelStride());
+        out = toGrid(dy, n0, outC, g.outH, g.outW, g, 0, out, dyStride, outC * dyStride);
+        float[] dyGrid = out;
+        float[] b = grid;
+        int[] off = offsets;
+        device.parallelFor(kBlocks * jBlocks, (long) WG_K_BLOCK * jBlockSize * columns, (begin, end) -> {
+            float[] sums = tileSums.get();
+            for (int item = begin; item < end; item++) {
+                int k0 = item / jBlocks * WG_K_BLOCK;
+                int k1 = Math.min(outC, k0 + WG_K_BLOCK);
+                int j0 = item % jBlocks * jBlockSize;
+                int j1 = Math.min(width, j0 + jBlockSize);
+                for (int q = 0; q < columns; q += Q_CHUNK) {
+                    int qn = Math.min(Q_CHUNK, columns - q);
                     int t = 0;
                     for (int k = k0; k < k1; k += MR) {
                         for (int j = j0; j < j1; j += NJ, t++) {
-                            for (int r = 0; r < MR && k + r < outC; r++) {
-                                for (int u = 0; u < NJ && j + u < width; u++) {
-                                    int base = t * MR * NJ * LANES + (r * NJ + u) * LANES;
-                                    float sum = 0f;
-                                    for (int l = 0; l < LANES; l++) {
-                                        sum += sums[base + l];
-                                    }
-                                    dw[(k + r) * width + j + u] += wScale * sum;
+                            dotTile(dyGrid, dyStride, k, outC, b, off, j, width, q, qn, sums,
+                                    t * MR * NJ * LANES, q == 0);
+                        }
+                    }
+                }
+                int t = 0;
+                for (int k = k0; k < k1; k += MR) {
+                    for (int j = j0; j < j1; j += NJ, t++) {
+                        for (int r = 0; r < MR && k + r < outC; r++) {
+                            for (int u = 0; u < NJ && j + u < width; u++) {
+                                int base = t * MR * NJ * LANES + (r * NJ + u) * LANES;
+                                float sum = 0f;
+                                for (int l = 0; l < LANES; l++) {
+                                    sum += sums[base + l];
                                 }
+                                dw[(k + r) * width + j + u] += wScale * sum;
                             }
                         }
                     }
                 }
-            });
-        }
+            }
+        });
     }
 
     /**
@@ -411,6 +514,65 @@ final class FastConv {
     }
 
     /**
+     * Stages the B operand of a group of images of src [N, channels, h, w] in {@code grid}, with {@code offsets[j]}
+     * where reduction index j = (c, ry, rx) starts: the padded grid (one copy of the input) or, for explicit
+     * grids, the im2col matrix (row j, stride {@code g.columns()}).
+     */
+    private void stage(float[] src, int n0, int channels, int h, int w, int ksize, int pad, Grid g) {
+        int width = channels * ksize * ksize;
+        if (offsets.length < width) {
+            offsets = new int[width];
+        }
+        if (!g.explicit()) {
+            grid = toGrid(src, n0, channels, h, w, g, pad, grid, g.channelStride(), g.length(channels, ksize));
+            for (int j = 0; j < width; j++) {
+                offsets[j] = j / (ksize * ksize) * g.channelStride() + j / ksize % ksize * g.gridW + j % ksize;
+            }
+            return;
+        }
+        int columns = g.columns();
+        grid = grow(grid, width * columns);
+        float[] dst = grid;
+        device.parallelFor(width, columns, (begin, end) -> {
+            for (int j = begin; j < end; j++) {
+                im2colRow(src, n0, channels, h, w, ksize, pad, j, g, dst, j * columns, columns);
+            }
+        });
+        for (int j = 0; j < width; j++) {
+            offsets[j] = j * columns;
+        }
+    }
+
+    /**
+     * Row j = (c, ry, rx) of the im2col matrix of the group: dst[start + i*cells + oy*outW + ox] =
+     * src[n0 + i, c, oy + ry - pad, ox + rx - pad] (0 outside the image), zeros up to {@code length}.
+     */
+    private static void im2colRow(float[] src, int n0, int channels, int h, int w, int ksize, int pad, int j, Grid g,
+                                  float[] dst, int start, int length) {
+        int c = j / (ksize * ksize);
+        int ry = j / ksize % ksize;
+        int rx = j % ksize;
+        int oxBegin = Math.min(g.outW, Math.max(0, pad - rx));
+        int oxEnd = Math.max(oxBegin, Math.min(g.outW, w + pad - rx));
+        for (int i = 0; i < g.images; i++) {
+            int plane = ((n0 + i) * channels + c) * h * w;
+            for (int oy = 0; oy < g.outH; oy++) {
+                int row = start + (i * g.outH + oy) * g.outW;
+                int iy = oy + ry - pad;
+                if (iy < 0 || iy >= h) {
+                    Arrays.fill(dst, row, row + g.outW, 0f);
+                    continue;
+                }
+                Arrays.fill(dst, row, row + g.outW, 0f);
+                if (oxEnd > oxBegin) {
+                    System.arraycopy(src, plane + iy * w + oxBegin + rx - pad, dst, row + oxBegin, oxEnd - oxBegin);
+                }
+            }
+        }
+        Arrays.fill(dst, start + g.channelStride(), start + length, 0f);
+    }
+
+    /**
      * Copies the channels of images [n0, n0 + g.images) of src [N, channels, h, w] onto a grid of the group, the
      * image at (at, at) of each image's cells, zero elsewhere: channel c at [c * stride, (c + 1) * stride), then zeros
      * up to {@code length} (the slack that garbage columns read, so garbage stays finite). Returns the buffer, grown
@@ -448,20 +610,6 @@ final class FastConv {
             Arrays.fill(dst, image + (at + h) * g.gridW, image + cells, 0f);
         }
         Arrays.fill(dst, start + g.images * cells, start + length, 0f);
-    }
-
-    /** offsets[j] for j = (c, ry, rx): where tap (ry, rx) of channel c starts on the grid. */
-    private void setOffsets(int channels, int ksize, Grid g) {
-        int width = channels * ksize * ksize;
-        if (offsets.length < width) {
-            offsets = new int[width];
-        }
-        for (int j = 0; j < width; j++) {
-            int c = j / (ksize * ksize);
-            int ry = j / ksize % ksize;
-            int rx = j % ksize;
-            offsets[j] = c * g.channelStride() + ry * g.gridW + rx;
-        }
     }
 
     /** y[n0 + i, k, oy, ox] = scale * c[k, i*cells + oy*gridW + ox]: the valid cells of the output grid. */

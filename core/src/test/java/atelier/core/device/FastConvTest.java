@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fast convolution against the plain reference kernels of {@link Conv2d}: equal within float rounding, relative
@@ -68,7 +70,9 @@ class FastConvTest {
             "1, 1, 1, 1, 1, 1, 0",     // the smallest 1x1 convolution
             "2, 17, 9, 11, 6, 3, 1",   // channels that do not divide the register tile
             "3, 70, 6, 5, 5, 3, 1",    // reduction (630) longer than one block and not a multiple of it
-            "3, 5, 40, 37, 9, 3, 1",   // many column blocks, odd width
+            "3, 5, 40, 37, 9, 3, 1",   // padded grid: many column blocks, odd width
+            "2, 3, 30, 29, 5, 3, 1",   // padded grid
+            "2, 2, 60, 59, 3, 4, 3",   // padded grid, 4x4 full padding
             "2, 3, 4, 4, 130, 3, 1",   // more output channels than one row block
             "3, 2, 5, 6, 3, 1, 0",     // 1x1
             "4, 9, 8, 8, 3, 1, 0",     // 1x1 to RGB
@@ -88,12 +92,24 @@ class FastConvTest {
     }
 
     /** A tiny group limit splits the batch into groups of images (uneven: 5 = 2 + 2 + 1), as at 1024 px. */
-    @Test
-    void matchesThePlainKernelsWhenTheBatchIsSplitIntoGroups() {
-        Problem p = Problem.random(3, 5, 3, 6, 7, 4, 3, 1);
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"6, 7", "30, 29"})
+    void matchesThePlainKernelsWhenTheBatchIsSplitIntoGroups(int h, int w) {
+        Problem p = Problem.random(3, 5, 3, h, w, 4, 3, 1);
         try (CpuDevice cpu = new CpuDevice(2)) {
-            assertMatchesPlain(p, Convolution.of(new FastConv(cpu, 2L * 4 * 8 * 9)));
+            // Two images' worth of the largest buffer: im2col rows (3 * 9) x h*w cells, or 4 output rows x grid cells.
+            long twoImages = FastConv.usesIm2col(h, w, 3, 1) ? 2L * 27 * h * w : 2L * 4 * (h + 2) * (w + 2);
+            assertMatchesPlain(p, Convolution.of(new FastConv(cpu, twoImages)));
         }
+    }
+
+    @Test
+    void theTestShapesCoverBothStagings() {
+        assertTrue(FastConv.usesIm2col(6, 7, 3, 1));
+        assertTrue(FastConv.usesIm2col(23, 21, 3, 1));
+        assertFalse(FastConv.usesIm2col(30, 29, 3, 1));
+        assertFalse(FastConv.usesIm2col(40, 37, 3, 1));
+        assertFalse(FastConv.usesIm2col(60, 59, 4, 3));
     }
 
     private static void assertMatchesPlain(Problem p, Convolution convolution) {
@@ -123,9 +139,10 @@ class FastConvTest {
         assertClose("weight gradient (added to a random start)", dwRef, dwMag, dw);
     }
 
-    @Test
-    void identicalForAnyThreadCount() {
-        Problem p = Problem.random(11, 4, 19, 23, 21, 10, 3, 1);
+    @ParameterizedTest(name = "N={0} C={1} {2}x{3} K={4}")
+    @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9"})
+    void identicalForAnyThreadCount(int n, int c, int h, int w, int k) {
+        Problem p = Problem.random(11, n, c, h, w, k, 3, 1);
         float[][] results = new float[3][];
         for (int threads = 1; threads <= 3; threads++) {
             try (CpuDevice cpu = new CpuDevice(threads)) {
@@ -143,7 +160,7 @@ class FastConvTest {
     /** Buffers are reused across calls of different shapes: a second, smaller call must not see the first's data. */
     @Test
     void reusedBuffersDoNotLeakBetweenShapes() {
-        Problem big = Problem.random(5, 3, 6, 11, 9, 7, 3, 1);
+        Problem big = Problem.random(5, 3, 6, 31, 29, 7, 3, 1);
         Problem small = Problem.random(6, 2, 4, 5, 4, 3, 3, 1);
         try (CpuDevice cpu = new CpuDevice(2)) {
             Convolution fast = Convolution.of(new FastConv(cpu));
