@@ -131,8 +131,8 @@ final class FastConv {
     /** y = conv(x, w) * wScale; x [N, C, H, W], w [K, C, R, R], y [N, K, outH, outW]. */
     synchronized void forward(float[] x, float[] w, float wScale, float[] y,
                               int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
-        packWeights(w, outC, inC, ksize, false);
-        convolve(x, y, wScale, batch, inC, inH, inW, outC, ksize, pad);
+        // A = w as [K, C*R*R], read in place.
+        convolve(x, w, inC * ksize * ksize, 1, y, wScale, batch, inC, inH, inW, outC, ksize, pad);
     }
 
     /** dx = conv(dy, flip(w)^T) * wScale with padding R-1-pad (overwrites dx). */
@@ -140,42 +140,29 @@ final class FastConv {
                                     int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
         int outH = inH + 2 * pad - ksize + 1;
         int outW = inW + 2 * pad - ksize + 1;
-        packWeights(w, inC, outC, ksize, true);
-        convolve(dy, dx, wScale, batch, outC, outH, outW, inC, ksize, ksize - 1 - pad);
-    }
-
-    /**
-     * Packs the GEMM's A = [rows, cols * R * R] into strips of MR rows, index (strip * width + j) * MR + r, rows past
-     * the end zero. Plain: A[k, (c, ry, rx)] = w[k, c, ry, rx]. Transposed: A[c, (k, ry, rx)] =
-     * w[k, c, R-1-ry, R-1-rx], the input gradient's weights.
-     */
-    private void packWeights(float[] w, int rows, int cols, int ksize, boolean transposed) {
+        // A[c, (k, ry, rx)] = w[k, c, R-1-ry, R-1-rx], stored column by column: element (c, j) at j * inC + c.
         int taps = ksize * ksize;
-        int width = cols * taps;
-        int strips = roundUp(rows, MR) / MR;
-        packed = grow(packed, strips * MR * width);
+        packed = grow(packed, outC * taps * inC);
         float[] a = packed;
-        device.parallelFor(strips, (long) MR * width, (begin, end) -> {
-            for (int s = begin; s < end; s++) {
-                for (int r = 0; r < MR; r++) {
-                    int row = s * MR + r;
-                    for (int j = 0; j < width; j++) {
-                        float value = 0f;
-                        if (row < rows) {
-                            int col = j / taps;
-                            int tap = j % taps;
-                            value = transposed ? w[(col * rows + row) * taps + taps - 1 - tap] : w[row * width + j];
-                        }
-                        a[(s * width + j) * MR + r] = value;
+        device.parallelFor(outC, (long) inC * taps, (begin, end) -> {
+            for (int k = begin; k < end; k++) {
+                for (int c = 0; c < inC; c++) {
+                    int src = (k * inC + c) * taps;
+                    for (int t = 0; t < taps; t++) {
+                        a[(k * taps + taps - 1 - t) * inC + c] = w[src + t];
                     }
                 }
             }
         });
+        convolve(dy, a, 1, inC, dx, wScale, batch, outC, outH, outW, inC, ksize, ksize - 1 - pad);
     }
 
-    /** out = scale * (packed weights) x (the staged input), group of images by group. */
-    private void convolve(float[] in, float[] outImages, float scale, int batch, int inC, int inH, int inW,
-                          int outC, int ksize, int pad) {
+    /**
+     * outImages = scale * A x (the staged input), group of images by group; A [outC, inC*R*R] has element (m, j) at
+     * a[m * aRowStride + j * aColStride].
+     */
+    private void convolve(float[] in, float[] a, int aRowStride, int aColStride, float[] outImages, float scale,
+                          int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
         int width = inC * ksize * ksize;
         int rowsPadded = roundUp(outC, MR);
         Grid shape = Grid.of(inH, inW, ksize, pad, 1);
@@ -185,44 +172,53 @@ final class FastConv {
             stage(in, n0, inC, inH, inW, ksize, pad, g);
             int columns = g.columns();
             out = grow(out, rowsPadded * columns);
-            gemm(packed, rowsPadded, width, grid, offsets, out, columns);
+            gemm(a, aRowStride, aColStride, outC, width, grid, offsets, out, columns);
             copyOut(out, columns, g, outC, n0, scale, outImages);
         }
     }
 
     /**
-     * c[m, q] = sum_{j < width} a[m, j] * b[off[j] + q] for m < rows (a packed in MR-row strips, rows a multiple of
-     * MR) and q < columns (a multiple of NR); c's row stride is {@code columns}. Work items: blocks of rows x blocks
-     * of columns; each output's sum runs over j in order, in fixed blocks of KC.
+     * c[m, q] = sum_{j < width} A[m, j] * b[off[j] + q] for m < roundUp(rows, MR) and q < columns (a multiple of NR),
+     * with A[m, j] at a[min(m, rows - 1) * aRowStride + j * aColStride] (rows past the end repeat the last; c's rows
+     * there are garbage) and c's row stride {@code columns}. Work items: blocks of rows x blocks of columns; each
+     * output's sum runs over j in order, in fixed blocks of KC.
      */
-    private void gemm(float[] a, int rows, int width, float[] b, int[] off, float[] c, int columns) {
-        int mBlocks = (rows + M_BLOCK - 1) / M_BLOCK;
+    private void gemm(float[] a, int aRowStride, int aColStride, int rows, int width, float[] b, int[] off, float[] c,
+                      int columns) {
+        int rowsPadded = roundUp(rows, MR);
+        int mBlocks = (rowsPadded + M_BLOCK - 1) / M_BLOCK;
         int qBlocks = (columns + Q_BLOCK - 1) / Q_BLOCK;
-        device.parallelFor(mBlocks * qBlocks, (long) Math.min(M_BLOCK, rows) * Q_BLOCK * width, (begin, end) -> {
-            for (int item = begin; item < end; item++) {
-                int m0 = item / qBlocks * M_BLOCK;
-                int m1 = Math.min(rows, m0 + M_BLOCK);
-                int q0 = item % qBlocks * Q_BLOCK;
-                int q1 = Math.min(columns, q0 + Q_BLOCK);
-                for (int j0 = 0; j0 < width; j0 += KC) {
-                    int jn = Math.min(KC, width - j0);
-                    for (int m = m0; m < m1; m += MR) {
-                        for (int q = q0; q < q1; q += NR) {
-                            tile(a, (m / MR * width + j0) * MR, b, off, j0, jn, q, c, m * columns + q, columns,
-                                    j0 == 0);
+        device.parallelFor(mBlocks * qBlocks, (long) Math.min(M_BLOCK, rowsPadded) * Q_BLOCK * width,
+                (begin, end) -> {
+                    for (int item = begin; item < end; item++) {
+                        int m0 = item / qBlocks * M_BLOCK;
+                        int m1 = Math.min(rowsPadded, m0 + M_BLOCK);
+                        int q0 = item % qBlocks * Q_BLOCK;
+                        int q1 = Math.min(columns, q0 + Q_BLOCK);
+                        for (int j0 = 0; j0 < width; j0 += KC) {
+                            int jn = Math.min(KC, width - j0);
+                            int aj = j0 * aColStride;
+                            for (int m = m0; m < m1; m += MR) {
+                                int a0 = Math.min(m, rows - 1) * aRowStride + aj;
+                                int a1 = Math.min(m + 1, rows - 1) * aRowStride + aj;
+                                int a2 = Math.min(m + 2, rows - 1) * aRowStride + aj;
+                                int a3 = Math.min(m + 3, rows - 1) * aRowStride + aj;
+                                for (int q = q0; q < q1; q += NR) {
+                                    tile(a, a0, a1, a2, a3, aColStride, b, off, j0, jn, q, c, m * columns + q,
+                                            columns, j0 == 0);
+                                }
+                            }
                         }
                     }
-                }
-            }
-        });
+                });
     }
 
     /**
-     * One MR x NR register tile: c[r, q + i] (+)= sum_{jj < jn} a[aBase + jj*MR + r] * b[off[j0+jj] + q + i], in
+     * One MR x NR register tile: c[r, q + i] (+)= sum_{jj < jn} a[a_r + jj*aColStride] * b[off[j0+jj] + q + i], in
      * order of jj; {@code first} starts from zero instead of the stored partial sum.
      */
-    private static void tile(float[] a, int aBase, float[] b, int[] off, int j0, int jn, int q,
-                             float[] c, int cBase, int cStride, boolean first) {
+    private static void tile(float[] a, int a0, int a1, int a2, int a3, int aColStride, float[] b, int[] off,
+                             int j0, int jn, int q, float[] c, int cBase, int cStride, boolean first) {
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
         int r0 = cBase;
         int r1 = cBase + cStride;
@@ -255,23 +251,23 @@ final class FastConv {
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
             FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
             FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
-            int ai = aBase + jj * MR;
-            FloatVector av = FloatVector.broadcast(SPECIES, a[ai]);
+            int ai = jj * aColStride;
+            FloatVector av = FloatVector.broadcast(SPECIES, a[a0 + ai]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
             c02 = av.fma(b2, c02);
             c03 = av.fma(b3, c03);
-            av = FloatVector.broadcast(SPECIES, a[ai + 1]);
+            av = FloatVector.broadcast(SPECIES, a[a1 + ai]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
             c12 = av.fma(b2, c12);
             c13 = av.fma(b3, c13);
-            av = FloatVector.broadcast(SPECIES, a[ai + 2]);
+            av = FloatVector.broadcast(SPECIES, a[a2 + ai]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
             c22 = av.fma(b2, c22);
             c23 = av.fma(b3, c23);
-            av = FloatVector.broadcast(SPECIES, a[ai + 3]);
+            av = FloatVector.broadcast(SPECIES, a[a3 + ai]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
             c32 = av.fma(b2, c32);
@@ -322,17 +318,14 @@ final class FastConv {
         int widthPadded = roundUp(width, NR);
         int cells = g.channelStride();
         int rowsPadded = roundUp(outC, MR);
-        // A = dy of the group as [outC, cells] in MR-row strips, rows past outC zero.
-        packed = grow(packed, rowsPadded * cells);
+        // A = dy of the group as [outC, cells].
+        packed = grow(packed, outC * cells);
         float[] a = packed;
         int plane = g.cellsPerImage();
-        device.parallelFor(rowsPadded / MR, (long) MR * cells, (begin, end) -> {
-            for (int s = begin; s < end; s++) {
-                for (int r = 0; r < MR; r++) {
-                    int k = s * MR + r;
-                    for (int q = 0; q < cells; q++) {
-                        a[(s * cells + q) * MR + r] = k < outC ? dy[((n0 + q / plane) * outC + k) * plane + q % plane] : 0f;
-                    }
+        device.parallelFor(outC, cells, (begin, end) -> {
+            for (int k = begin; k < end; k++) {
+                for (int i = 0; i < g.images; i++) {
+                    System.arraycopy(dy, ((n0 + i) * outC + k) * plane, a, k * cells + i * plane, plane);
                 }
             }
         });
@@ -344,17 +337,19 @@ final class FastConv {
                 int n = n0 + q / plane;
                 int oy = q % plane / g.outW;
                 int ox = q % g.outW;
-                for (int j = 0; j < widthPadded; j++) {
-                    float value = 0f;
-                    if (j < width) {
-                        int iy = oy + j / ksize % ksize - pad;
-                        int ix = ox + j % ksize - pad;
-                        if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
-                            value = x[((n * inC + j / (ksize * ksize)) * inH + iy) * inW + ix];
+                int row = q * widthPadded;
+                for (int ch = 0; ch < inC; ch++) {
+                    int xPlane = (n * inC + ch) * inH * inW;
+                    for (int ry = 0; ry < ksize; ry++) {
+                        int iy = oy + ry - pad;
+                        for (int rx = 0; rx < ksize; rx++) {
+                            int ix = ox + rx - pad;
+                            boolean inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
+                            b[row++] = inside ? x[xPlane + iy * inW + ix] : 0f;
                         }
                     }
-                    b[q * widthPadded + j] = value;
                 }
+                Arrays.fill(b, row, q * widthPadded + widthPadded, 0f);
             }
         });
         if (offsets.length < cells) {
@@ -365,7 +360,7 @@ final class FastConv {
         }
         out = grow(out, rowsPadded * widthPadded);
         float[] c = out;
-        gemm(a, rowsPadded, cells, b, offsets, c, widthPadded);
+        gemm(a, cells, 1, outC, cells, b, offsets, c, widthPadded);
         device.parallelFor(outC, width, (begin, end) -> {
             for (int k = begin; k < end; k++) {
                 for (int j = 0; j < width; j++) {
