@@ -29,18 +29,19 @@ final class FastConv {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     /** Output rows (channels) of a register tile. */
-    private static final int MR = 4;
+    private static final int MR = 8;
     /** Output columns (grid cells) of a register tile: four vectors. */
-    private static final int NR = 4 * LANES;
+    private static final int NR = 3 * LANES;
     /** Reduction indices per block of the forward GEMM: the B slice of a tile then stays in L1. */
     private static final int KC = 128;
     /** Output rows and grid columns of one forward work item. */
     private static final int M_BLOCK = 32 * MR;
     private static final int Q_BLOCK = 4 * NR;
-    /** Weight gradient: reduction indices j of a dot-product tile, and grid cells per pass over a block. */
+    /** Weight gradient: rows k and reduction indices j of a dot-product tile, grid cells per pass over a block. */
     private static final int NJ = 4;
     private static final int Q_CHUNK = 8 * NR;
-    private static final int WG_K_BLOCK = 8 * MR;
+    private static final int NK = 4;
+    private static final int WG_K_BLOCK = 8 * NK;
     private static final int WG_J_BLOCK_MAX = 8 * NJ;
     /** Grid floats per buffer above which a batch is processed in groups of images. */
     private static final long GRID_LIMIT = 1L << 24;
@@ -197,14 +198,9 @@ final class FastConv {
                         int q1 = Math.min(columns, q0 + Q_BLOCK);
                         for (int j0 = 0; j0 < width; j0 += KC) {
                             int jn = Math.min(KC, width - j0);
-                            int aj = j0 * aColStride;
                             for (int m = m0; m < m1; m += MR) {
-                                int a0 = Math.min(m, rows - 1) * aRowStride + aj;
-                                int a1 = Math.min(m + 1, rows - 1) * aRowStride + aj;
-                                int a2 = Math.min(m + 2, rows - 1) * aRowStride + aj;
-                                int a3 = Math.min(m + 3, rows - 1) * aRowStride + aj;
                                 for (int q = q0; q < q1; q += NR) {
-                                    tile(a, a0, a1, a2, a3, aColStride, b, off, j0, jn, q, c, m * columns + q,
+                                    tile(a, m, rows, aRowStride, aColStride, b, off, j0, jn, q, c, m * columns + q,
                                             columns, j0 == 0);
                                 }
                             }
@@ -214,82 +210,117 @@ final class FastConv {
     }
 
     /**
-     * One MR x NR register tile: c[r, q + i] (+)= sum_{jj < jn} a[a_r + jj*aColStride] * b[off[j0+jj] + q + i], in
-     * order of jj; {@code first} starts from zero instead of the stored partial sum.
+     * One MR x NR register tile: c[r, q + i] (+)= sum_{jj < jn} A[m + r, j0 + jj] * b[off[j0 + jj] + q + i], in order
+     * of jj, with A[m + r, j] at a[min(m + r, rows - 1) * aRowStride + j * aColStride]; {@code first} starts from
+     * zero instead of the stored partial sum.
      */
-    private static void tile(float[] a, int a0, int a1, int a2, int a3, int aColStride, float[] b, int[] off,
+    private static void tile(float[] a, int m, int rows, int aRowStride, int aColStride, float[] b, int[] off,
                              int j0, int jn, int q, float[] c, int cBase, int cStride, boolean first) {
-        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
-        int r0 = cBase;
-        int r1 = cBase + cStride;
-        int r2 = cBase + 2 * cStride;
-        int r3 = cBase + 3 * cStride;
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        int a0 = Math.min(m + 0, rows - 1) * aRowStride + j0 * aColStride;
+        int a1 = Math.min(m + 1, rows - 1) * aRowStride + j0 * aColStride;
+        int a2 = Math.min(m + 2, rows - 1) * aRowStride + j0 * aColStride;
+        int a3 = Math.min(m + 3, rows - 1) * aRowStride + j0 * aColStride;
+        int a4 = Math.min(m + 4, rows - 1) * aRowStride + j0 * aColStride;
+        int a5 = Math.min(m + 5, rows - 1) * aRowStride + j0 * aColStride;
+        int a6 = Math.min(m + 6, rows - 1) * aRowStride + j0 * aColStride;
+        int a7 = Math.min(m + 7, rows - 1) * aRowStride + j0 * aColStride;
         if (first) {
-            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = FloatVector.zero(SPECIES);
-            c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = c00;
+            c00 = FloatVector.zero(SPECIES);
+            c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c00;
+            c30 = c31 = c32 = c40 = c41 = c42 = c50 = c51 = c00;
+            c52 = c60 = c61 = c62 = c70 = c71 = c72 = c00;
         } else {
-            c00 = FloatVector.fromArray(SPECIES, c, r0);
-            c01 = FloatVector.fromArray(SPECIES, c, r0 + LANES);
-            c02 = FloatVector.fromArray(SPECIES, c, r0 + 2 * LANES);
-            c03 = FloatVector.fromArray(SPECIES, c, r0 + 3 * LANES);
-            c10 = FloatVector.fromArray(SPECIES, c, r1);
-            c11 = FloatVector.fromArray(SPECIES, c, r1 + LANES);
-            c12 = FloatVector.fromArray(SPECIES, c, r1 + 2 * LANES);
-            c13 = FloatVector.fromArray(SPECIES, c, r1 + 3 * LANES);
-            c20 = FloatVector.fromArray(SPECIES, c, r2);
-            c21 = FloatVector.fromArray(SPECIES, c, r2 + LANES);
-            c22 = FloatVector.fromArray(SPECIES, c, r2 + 2 * LANES);
-            c23 = FloatVector.fromArray(SPECIES, c, r2 + 3 * LANES);
-            c30 = FloatVector.fromArray(SPECIES, c, r3);
-            c31 = FloatVector.fromArray(SPECIES, c, r3 + LANES);
-            c32 = FloatVector.fromArray(SPECIES, c, r3 + 2 * LANES);
-            c33 = FloatVector.fromArray(SPECIES, c, r3 + 3 * LANES);
+            c00 = FloatVector.fromArray(SPECIES, c, cBase);
+            c01 = FloatVector.fromArray(SPECIES, c, cBase + LANES);
+            c02 = FloatVector.fromArray(SPECIES, c, cBase + 2 * LANES);
+            c10 = FloatVector.fromArray(SPECIES, c, cBase + 1 * cStride);
+            c11 = FloatVector.fromArray(SPECIES, c, cBase + 1 * cStride + LANES);
+            c12 = FloatVector.fromArray(SPECIES, c, cBase + 1 * cStride + 2 * LANES);
+            c20 = FloatVector.fromArray(SPECIES, c, cBase + 2 * cStride);
+            c21 = FloatVector.fromArray(SPECIES, c, cBase + 2 * cStride + LANES);
+            c22 = FloatVector.fromArray(SPECIES, c, cBase + 2 * cStride + 2 * LANES);
+            c30 = FloatVector.fromArray(SPECIES, c, cBase + 3 * cStride);
+            c31 = FloatVector.fromArray(SPECIES, c, cBase + 3 * cStride + LANES);
+            c32 = FloatVector.fromArray(SPECIES, c, cBase + 3 * cStride + 2 * LANES);
+            c40 = FloatVector.fromArray(SPECIES, c, cBase + 4 * cStride);
+            c41 = FloatVector.fromArray(SPECIES, c, cBase + 4 * cStride + LANES);
+            c42 = FloatVector.fromArray(SPECIES, c, cBase + 4 * cStride + 2 * LANES);
+            c50 = FloatVector.fromArray(SPECIES, c, cBase + 5 * cStride);
+            c51 = FloatVector.fromArray(SPECIES, c, cBase + 5 * cStride + LANES);
+            c52 = FloatVector.fromArray(SPECIES, c, cBase + 5 * cStride + 2 * LANES);
+            c60 = FloatVector.fromArray(SPECIES, c, cBase + 6 * cStride);
+            c61 = FloatVector.fromArray(SPECIES, c, cBase + 6 * cStride + LANES);
+            c62 = FloatVector.fromArray(SPECIES, c, cBase + 6 * cStride + 2 * LANES);
+            c70 = FloatVector.fromArray(SPECIES, c, cBase + 7 * cStride);
+            c71 = FloatVector.fromArray(SPECIES, c, cBase + 7 * cStride + LANES);
+            c72 = FloatVector.fromArray(SPECIES, c, cBase + 7 * cStride + 2 * LANES);
         }
         for (int jj = 0; jj < jn; jj++) {
             int bi = off[j0 + jj] + q;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
             FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
-            FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * LANES);
             int ai = jj * aColStride;
             FloatVector av = FloatVector.broadcast(SPECIES, a[a0 + ai]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
             c02 = av.fma(b2, c02);
-            c03 = av.fma(b3, c03);
             av = FloatVector.broadcast(SPECIES, a[a1 + ai]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
             c12 = av.fma(b2, c12);
-            c13 = av.fma(b3, c13);
             av = FloatVector.broadcast(SPECIES, a[a2 + ai]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
             c22 = av.fma(b2, c22);
-            c23 = av.fma(b3, c23);
             av = FloatVector.broadcast(SPECIES, a[a3 + ai]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
             c32 = av.fma(b2, c32);
-            c33 = av.fma(b3, c33);
+            av = FloatVector.broadcast(SPECIES, a[a4 + ai]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            c42 = av.fma(b2, c42);
+            av = FloatVector.broadcast(SPECIES, a[a5 + ai]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            c52 = av.fma(b2, c52);
+            av = FloatVector.broadcast(SPECIES, a[a6 + ai]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            c62 = av.fma(b2, c62);
+            av = FloatVector.broadcast(SPECIES, a[a7 + ai]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+            c72 = av.fma(b2, c72);
         }
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + LANES);
-        c02.intoArray(c, r0 + 2 * LANES);
-        c03.intoArray(c, r0 + 3 * LANES);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + LANES);
-        c12.intoArray(c, r1 + 2 * LANES);
-        c13.intoArray(c, r1 + 3 * LANES);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + LANES);
-        c22.intoArray(c, r2 + 2 * LANES);
-        c23.intoArray(c, r2 + 3 * LANES);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + LANES);
-        c32.intoArray(c, r3 + 2 * LANES);
-        c33.intoArray(c, r3 + 3 * LANES);
+        c00.intoArray(c, cBase);
+        c01.intoArray(c, cBase + LANES);
+        c02.intoArray(c, cBase + 2 * LANES);
+        c10.intoArray(c, cBase + 1 * cStride);
+        c11.intoArray(c, cBase + 1 * cStride + LANES);
+        c12.intoArray(c, cBase + 1 * cStride + 2 * LANES);
+        c20.intoArray(c, cBase + 2 * cStride);
+        c21.intoArray(c, cBase + 2 * cStride + LANES);
+        c22.intoArray(c, cBase + 2 * cStride + 2 * LANES);
+        c30.intoArray(c, cBase + 3 * cStride);
+        c31.intoArray(c, cBase + 3 * cStride + LANES);
+        c32.intoArray(c, cBase + 3 * cStride + 2 * LANES);
+        c40.intoArray(c, cBase + 4 * cStride);
+        c41.intoArray(c, cBase + 4 * cStride + LANES);
+        c42.intoArray(c, cBase + 4 * cStride + 2 * LANES);
+        c50.intoArray(c, cBase + 5 * cStride);
+        c51.intoArray(c, cBase + 5 * cStride + LANES);
+        c52.intoArray(c, cBase + 5 * cStride + 2 * LANES);
+        c60.intoArray(c, cBase + 6 * cStride);
+        c61.intoArray(c, cBase + 6 * cStride + LANES);
+        c62.intoArray(c, cBase + 6 * cStride + 2 * LANES);
+        c70.intoArray(c, cBase + 7 * cStride);
+        c71.intoArray(c, cBase + 7 * cStride + LANES);
+        c72.intoArray(c, cBase + 7 * cStride + 2 * LANES);
     }
+
 
     /**
      * dw[k, c, ry, rx] += wScale * sum_{n, oy, ox} dy[n, k, oy, ox] * x[n, c, oy+ry-pad, ox+rx-pad]. On the padded
@@ -401,19 +432,19 @@ final class FastConv {
                 for (int q = 0; q < columns; q += Q_CHUNK) {
                     int qn = Math.min(Q_CHUNK, columns - q);
                     int t = 0;
-                    for (int k = k0; k < k1; k += MR) {
+                    for (int k = k0; k < k1; k += NK) {
                         for (int j = j0; j < j1; j += NJ, t++) {
                             dotTile(dyGrid, dyStride, k, outC, b, off, j, width, q, qn, sums,
-                                    t * MR * NJ * LANES, q == 0);
+                                    t * NK * NJ * LANES, q == 0);
                         }
                     }
                 }
                 int t = 0;
-                for (int k = k0; k < k1; k += MR) {
+                for (int k = k0; k < k1; k += NK) {
                     for (int j = j0; j < j1; j += NJ, t++) {
-                        for (int r = 0; r < MR && k + r < outC; r++) {
+                        for (int r = 0; r < NK && k + r < outC; r++) {
                             for (int u = 0; u < NJ && j + u < width; u++) {
-                                int base = t * MR * NJ * LANES + (r * NJ + u) * LANES;
+                                int base = t * NK * NJ * LANES + (r * NJ + u) * LANES;
                                 float sum = 0f;
                                 for (int l = 0; l < LANES; l++) {
                                     sum += sums[base + l];
@@ -428,7 +459,7 @@ final class FastConv {
     }
 
     /**
-     * One MR x NJ tile of lane-wise dot products over grid columns [q, q + qn): sums[r, u, lane] (+)=
+     * One NK x NJ tile of lane-wise dot products over grid columns [q, q + qn): sums[r, u, lane] (+)=
      * dyGrid[k + r, ...] * grid[off[j + u] + ...]. Rows k + r >= rows and indices j + u >= width reuse the last
      * valid one (their sums are discarded), so every tile runs the same code.
      */
