@@ -42,7 +42,7 @@ final class FastConv {
     private static final int Q_CHUNK = 8 * NR;
     private static final int NK = 4;
     private static final int WG_K_BLOCK = 8 * NK;
-    private static final int WG_J_BLOCK_MAX = 8 * NJ;
+    private static final int WG_J_BLOCK_MAX = 32 * NJ;
     /** Grid floats per buffer above which a batch is processed in groups of images. */
     private static final long GRID_LIMIT = 1L << 24;
 
@@ -406,13 +406,12 @@ final class FastConv {
                                     int inW, int outC, int ksize, int pad, Grid g) {
         int width = inC * ksize * ksize;
         int kBlocks = (outC + WG_K_BLOCK - 1) / WG_K_BLOCK;
-        // Smaller column blocks when there are few, so that every thread gets work; this does not change sums.
-        int jBlock = WG_J_BLOCK_MAX;
-        while (jBlock > NJ && kBlocks * ((width + jBlock - 1) / jBlock) < 4 * device.threads()) {
-            jBlock /= 2;
-        }
-        int jBlocks = (width + jBlock - 1) / jBlock;
-        int jBlockSize = jBlock;
+        // Each work item streams dy and the grid once, so as few items as keep every thread busy: a multiple of
+        // the thread count of j-blocks of at most WG_J_BLOCK_MAX. Blocks do not change any sum.
+        int threads = device.threads();
+        int jBlockCount = threads * ((width + threads * WG_J_BLOCK_MAX - 1) / (threads * WG_J_BLOCK_MAX));
+        int jBlockSize = roundUp((width + jBlockCount - 1) / jBlockCount, NJ);
+        int jBlocks = (width + jBlockSize - 1) / jBlockSize;
         int columns = g.columns();
         stage(x, n0, inC, inH, inW, ksize, pad, g);
         // dy on x's grid, at the top-left of each image's cells, zero elsewhere (also in the columns past the
@@ -465,18 +464,19 @@ final class FastConv {
      */
     private static void dotTile(float[] dyGrid, int dyStride, int k, int rows, float[] b, int[] off, int j, int width,
                                 int q, int qn, float[] sums, int sBase, boolean first) {
-        int d0 = Math.min(k, rows - 1) * dyStride;
+        int d0 = Math.min(k + 0, rows - 1) * dyStride;
         int d1 = Math.min(k + 1, rows - 1) * dyStride;
         int d2 = Math.min(k + 2, rows - 1) * dyStride;
         int d3 = Math.min(k + 3, rows - 1) * dyStride;
-        int x0 = off[Math.min(j, width - 1)];
+        int x0 = off[Math.min(j + 0, width - 1)];
         int x1 = off[Math.min(j + 1, width - 1)];
         int x2 = off[Math.min(j + 2, width - 1)];
         int x3 = off[Math.min(j + 3, width - 1)];
         FloatVector s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33;
         if (first) {
-            s00 = s01 = s02 = s03 = s10 = s11 = s12 = s13 = FloatVector.zero(SPECIES);
-            s20 = s21 = s22 = s23 = s30 = s31 = s32 = s33 = s00;
+            s00 = FloatVector.zero(SPECIES);
+            s01 = s02 = s03 = s10 = s11 = s12 = s13 = s20 = s00;
+            s21 = s22 = s23 = s30 = s31 = s32 = s33 = s00;
         } else {
             s00 = FloatVector.fromArray(SPECIES, sums, sBase);
             s01 = FloatVector.fromArray(SPECIES, sums, sBase + LANES);
@@ -538,6 +538,7 @@ final class FastConv {
         s32.intoArray(sums, sBase + 14 * LANES);
         s33.intoArray(sums, sBase + 15 * LANES);
     }
+
 
     /**
      * Stages the B operand of a group of images of src [N, channels, h, w] in {@code grid}, with {@code offsets[j]}
