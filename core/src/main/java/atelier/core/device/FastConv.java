@@ -141,21 +141,23 @@ final class FastConv {
                                     int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
         int outH = inH + 2 * pad - ksize + 1;
         int outW = inW + 2 * pad - ksize + 1;
-        // A[c, (k, ry, rx)] = w[k, c, R-1-ry, R-1-rx], stored column by column: element (c, j) at j * inC + c.
+        // A[c, (k, ry, rx)] = w[k, c, R-1-ry, R-1-rx], row-major like the forward's w.
         int taps = ksize * ksize;
-        packed = grow(packed, outC * taps * inC);
+        int width = outC * taps;
+        packed = grow(packed, inC * width);
         float[] a = packed;
-        device.parallelFor(outC, (long) inC * taps, (begin, end) -> {
-            for (int k = begin; k < end; k++) {
-                for (int c = 0; c < inC; c++) {
+        device.parallelFor(inC, width, (begin, end) -> {
+            for (int c = begin; c < end; c++) {
+                for (int k = 0; k < outC; k++) {
                     int src = (k * inC + c) * taps;
+                    int dst = c * width + k * taps + taps - 1;
                     for (int t = 0; t < taps; t++) {
-                        a[(k * taps + taps - 1 - t) * inC + c] = w[src + t];
+                        a[dst - t] = w[src + t];
                     }
                 }
             }
         });
-        convolve(dy, a, 1, inC, dx, wScale, batch, outC, outH, outW, inC, ksize, ksize - 1 - pad);
+        convolve(dy, a, width, 1, dx, wScale, batch, outC, outH, outW, inC, ksize, ksize - 1 - pad);
     }
 
     /**
