@@ -172,22 +172,24 @@ final class FastConv {
         int group = imagesPerGroup(batch, Math.max(shape.explicit() ? width : inC, outC), shape.cellsPerImage());
         for (int n0 = 0; n0 < batch; n0 += group) {
             Grid g = Grid.of(inH, inW, ksize, pad, Math.min(group, batch - n0));
-            stage(in, n0, inC, inH, inW, ksize, pad, g);
+            int bColumnScale = stage(in, n0, inC, inH, inW, ksize, pad, g);
             int columns = g.columns();
             out = grow(out, rowsPadded * columns);
-            gemm(a, aRowStride, aColStride, outC, width, grid, offsets, out, columns);
+            gemm(a, aRowStride, aColStride, outC, width, grid, offsets, bColumnScale, out, columns);
             copyOut(out, columns, g, outC, n0, scale, outImages);
         }
     }
 
     /**
-     * c[m, q] = sum_{j < width} A[m, j] * b[off[j] + q] for m < roundUp(rows, MR) and q < columns (a multiple of NR),
+     * c[m, q] = sum_{j < width} A[m, j] * B[j, q] for m < roundUp(rows, MR) and q < columns (a multiple of NR),
+     * where B[j, q] = b[off[j] + (q - q % NR) * bColumnScale + q % NR] (scale 1: rows of a grid; else strips of NR
+     * columns),
      * with A[m, j] at a[min(m, rows - 1) * aRowStride + j * aColStride] (rows past the end repeat the last; c's rows
      * there are garbage) and c's row stride {@code columns}. Work items: blocks of rows x blocks of columns; each
      * output's sum runs over j in order, in fixed blocks of KC.
      */
-    private void gemm(float[] a, int aRowStride, int aColStride, int rows, int width, float[] b, int[] off, float[] c,
-                      int columns) {
+    private void gemm(float[] a, int aRowStride, int aColStride, int rows, int width, float[] b, int[] off,
+                      int bColumnScale, float[] c, int columns) {
         int rowsPadded = roundUp(rows, MR);
         int mBlocks = (rowsPadded + M_BLOCK - 1) / M_BLOCK;
         int qBlocks = (columns + Q_BLOCK - 1) / Q_BLOCK;
@@ -202,7 +204,8 @@ final class FastConv {
                             int jn = Math.min(KC, width - j0);
                             for (int m = m0; m < m1; m += MR) {
                                 for (int q = q0; q < q1; q += NR) {
-                                    tile(a, m, rows, aRowStride, aColStride, b, off, j0, jn, q, c, m * columns + q,
+                                    tile(a, m, rows, aRowStride, aColStride, b, off, j0, jn, q * bColumnScale, c,
+                                            m * columns + q,
                                             columns, j0 == 0);
                                 }
                             }
@@ -212,13 +215,14 @@ final class FastConv {
     }
 
     /**
-     * One MR x NR register tile: c[r, q + i] (+)= sum_{jj < jn} A[m + r, j0 + jj] * b[off[j0 + jj] + q + i], in order
-     * of jj, with A[m + r, j] at a[min(m + r, rows - 1) * aRowStride + j * aColStride]; {@code first} starts from
-     * zero instead of the stored partial sum.
+     * One MR x NR register tile: c[r, i] (+)= sum_{jj < jn} A[m + r, j0 + jj] * b[off[j0 + jj] + bq + i], in order of
+     * jj, with A[m + r, j] at a[min(m + r, rows - 1) * aRowStride + j * aColStride]; {@code first} starts from zero
+     * instead of the stored partial sum.
      */
     private static void tile(float[] a, int m, int rows, int aRowStride, int aColStride, float[] b, int[] off,
-                             int j0, int jn, int q, float[] c, int cBase, int cStride, boolean first) {
-        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+                             int j0, int jn, int bq, float[] c, int cBase, int cStride, boolean first) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61,
+                c62, c70, c71, c72;
         int a0 = Math.min(m + 0, rows - 1) * aRowStride + j0 * aColStride;
         int a1 = Math.min(m + 1, rows - 1) * aRowStride + j0 * aColStride;
         int a2 = Math.min(m + 2, rows - 1) * aRowStride + j0 * aColStride;
@@ -259,7 +263,7 @@ final class FastConv {
             c72 = FloatVector.fromArray(SPECIES, c, cBase + 7 * cStride + 2 * LANES);
         }
         for (int jj = 0; jj < jn; jj++) {
-            int bi = off[j0 + jj] + q;
+            int bi = off[j0 + jj] + bq;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
             FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
@@ -362,38 +366,50 @@ final class FastConv {
                 }
             }
         });
-        // B = im2col(x)^T: row q holds every (c, ry, rx) of output cell q, zero past width.
+        // B = im2col(x)^T [cells, widthPadded] in strips of NR columns (see gemm): row q holds every (c, ry, rx) of
+        // output cell q, zero past width.
         grid = grow(grid, cells * widthPadded);
         float[] b = grid;
+        int stripStride = NR * cells;
         device.parallelFor(cells, widthPadded, (begin, end) -> {
             for (int q = begin; q < end; q++) {
                 int n = n0 + q / plane;
                 int oy = q % plane / g.outW;
                 int ox = q % g.outW;
-                int row = q * widthPadded;
-                for (int ch = 0; ch < inC; ch++) {
-                    int xPlane = (n * inC + ch) * inH * inW;
-                    for (int ry = 0; ry < ksize; ry++) {
-                        int iy = oy + ry - pad;
-                        for (int rx = 0; rx < ksize; rx++) {
-                            int ix = ox + rx - pad;
-                            boolean inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
-                            b[row++] = inside ? x[xPlane + iy * inW + ix] : 0f;
+                int strip = q * NR;
+                int lane = 0;
+                for (int j = 0; j < widthPadded; j++) {
+                    b[strip + lane] = 0f;
+                    if (++lane == NR) {
+                        lane = 0;
+                        strip += stripStride;
+                    }
+                }
+                for (int ry = 0; ry < ksize; ry++) {
+                    int iy = oy + ry - pad;
+                    for (int rx = 0; rx < ksize && iy >= 0 && iy < inH; rx++) {
+                        int ix = ox + rx - pad;
+                        if (ix < 0 || ix >= inW) {
+                            continue;
+                        }
+                        // Tap (ry, rx) of every channel: j = ch * R*R + ry * R + rx.
+                        int src = (n * inC * inH + iy) * inW + ix;
+                        for (int j = ry * ksize + rx; j < width; j += ksize * ksize, src += inH * inW) {
+                            b[j / NR * stripStride + q * NR + j % NR] = x[src];
                         }
                     }
                 }
-                Arrays.fill(b, row, q * widthPadded + widthPadded, 0f);
             }
         });
         if (offsets.length < cells) {
             offsets = new int[cells];
         }
         for (int q = 0; q < cells; q++) {
-            offsets[q] = q * widthPadded;
+            offsets[q] = q * NR;
         }
         out = grow(out, rowsPadded * widthPadded);
         float[] c = out;
-        gemm(a, cells, 1, outC, cells, b, offsets, c, widthPadded);
+        gemm(a, cells, 1, outC, cells, b, offsets, cells, c, widthPadded);
         device.parallelFor(outC, width, (begin, end) -> {
             for (int k = begin; k < end; k++) {
                 for (int j = 0; j < width; j++) {
@@ -544,10 +560,11 @@ final class FastConv {
 
     /**
      * Stages the B operand of a group of images of src [N, channels, h, w] in {@code grid}, with {@code offsets[j]}
-     * where reduction index j = (c, ry, rx) starts: the padded grid (one copy of the input) or, for explicit
-     * grids, the im2col matrix (row j, stride {@code g.columns()}).
+     * where reduction index j = (c, ry, rx) starts, and returns the B column scale for {@link #gemm}: the padded
+     * grid (one copy of the input; scale 1) or, for explicit grids, the im2col matrix in strips of NR columns, each
+     * strip [width, NR] contiguous, so that a register tile reads its B slice sequentially (scale width).
      */
-    private void stage(float[] src, int n0, int channels, int h, int w, int ksize, int pad, Grid g) {
+    private int stage(float[] src, int n0, int channels, int h, int w, int ksize, int pad, Grid g) {
         int width = channels * ksize * ksize;
         if (offsets.length < width) {
             offsets = new int[width];
@@ -557,48 +574,57 @@ final class FastConv {
             for (int j = 0; j < width; j++) {
                 offsets[j] = j / (ksize * ksize) * g.channelStride() + j / ksize % ksize * g.gridW + j % ksize;
             }
-            return;
+            return 1;
         }
         int columns = g.columns();
         grid = grow(grid, width * columns);
         float[] dst = grid;
         device.parallelFor(width, columns, (begin, end) -> {
             for (int j = begin; j < end; j++) {
-                im2colRow(src, n0, channels, h, w, ksize, pad, j, g, dst, j * columns, columns);
+                im2colRow(src, n0, channels, h, w, ksize, pad, j, g, dst, width);
             }
         });
         for (int j = 0; j < width; j++) {
-            offsets[j] = j * columns;
+            offsets[j] = j * NR;
         }
+        return width;
     }
 
     /**
-     * Row j = (c, ry, rx) of the im2col matrix of the group: dst[start + i*cells + oy*outW + ox] =
-     * src[n0 + i, c, oy + ry - pad, ox + rx - pad] (0 outside the image), zeros up to {@code length}.
+     * Row j = (c, ry, rx) of the group's im2col matrix in strips of NR columns: column q = (i, oy, ox) holds
+     * src[n0 + i, c, oy + ry - pad, ox + rx - pad] (0 outside the image) at dst[(q / NR) * NR * width + j * NR +
+     * q % NR]; columns past the images up to g.columns() are zero.
      */
     private static void im2colRow(float[] src, int n0, int channels, int h, int w, int ksize, int pad, int j, Grid g,
-                                  float[] dst, int start, int length) {
+                                  float[] dst, int width) {
         int c = j / (ksize * ksize);
         int ry = j / ksize % ksize;
         int rx = j % ksize;
-        int oxBegin = Math.min(g.outW, Math.max(0, pad - rx));
-        int oxEnd = Math.max(oxBegin, Math.min(g.outW, w + pad - rx));
+        int stripStride = NR * width;
+        int strip = j * NR;
+        int lane = 0;
         for (int i = 0; i < g.images; i++) {
             int plane = ((n0 + i) * channels + c) * h * w;
             for (int oy = 0; oy < g.outH; oy++) {
-                int row = start + (i * g.outH + oy) * g.outW;
                 int iy = oy + ry - pad;
-                if (iy < 0 || iy >= h) {
-                    Arrays.fill(dst, row, row + g.outW, 0f);
-                    continue;
-                }
-                Arrays.fill(dst, row, row + g.outW, 0f);
-                if (oxEnd > oxBegin) {
-                    System.arraycopy(src, plane + iy * w + oxBegin + rx - pad, dst, row + oxBegin, oxEnd - oxBegin);
+                boolean rowInside = iy >= 0 && iy < h;
+                for (int ox = 0; ox < g.outW; ox++) {
+                    int ix = ox + rx - pad;
+                    dst[strip + lane] = rowInside && ix >= 0 && ix < w ? src[plane + iy * w + ix] : 0f;
+                    if (++lane == NR) {
+                        lane = 0;
+                        strip += stripStride;
+                    }
                 }
             }
         }
-        Arrays.fill(dst, start + g.channelStride(), start + length, 0f);
+        for (int q = g.channelStride(); q < g.columns(); q++) {
+            dst[strip + lane] = 0f;
+            if (++lane == NR) {
+                lane = 0;
+                strip += stripStride;
+            }
+        }
     }
 
     /**
