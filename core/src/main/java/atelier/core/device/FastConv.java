@@ -205,11 +205,11 @@ final class FastConv {
                         int q1 = Math.min(columns, q0 + Q_BLOCK);
                         for (int j0 = 0; j0 < width; j0 += KC) {
                             int jn = Math.min(KC, width - j0);
-                            for (int m = m0; m < m1; m += MR) {
-                                for (int q = q0; q < q1; q += NR) {
+                            // Each B slice (KC x NR) stays in L1 while every row strip of the block passes it.
+                            for (int q = q0; q < q1; q += NR) {
+                                for (int m = m0; m < m1; m += MR) {
                                     tile(a, m, rows, aRowStride, aColStride, b, off, j0, jn, q * bColumnScale, c,
-                                            m * columns + q,
-                                            columns, j0 == 0);
+                                            m * columns + q, columns, j0 == 0);
                                 }
                             }
                         }
