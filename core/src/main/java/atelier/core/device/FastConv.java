@@ -61,6 +61,8 @@ final class FastConv {
     private float[] out = new float[0];
     private float[] packed = new float[0];
     private int[] offsets = new int[0];
+    private int[] cellCoords = new int[0];
+    private int[] tapCoords = new int[0];
     /** Per-thread vector accumulators of the weight gradient's tiles, kept across the passes over the grid. */
     private final ThreadLocal<float[]> tileSums =
             ThreadLocal.withInitial(() -> new float[WG_K_BLOCK * WG_J_BLOCK_MAX * LANES]);
@@ -379,40 +381,10 @@ final class FastConv {
         // output cell q, zero past width.
         grid = grow(grid, cells * widthPadded);
         float[] b = grid;
-        int stripStride = NR * cells;
-        device.parallelFor(cells, widthPadded, (begin, end) -> {
-            for (int q = begin; q < end; q++) {
-                int n = n0 + q / plane;
-                int oy = q % plane / g.outW;
-                int ox = q % g.outW;
-                int strip = q * NR;
-                int lane = 0;
-                for (int j = 0; j < widthPadded; j++) {
-                    b[strip + lane] = 0f;
-                    if (++lane == NR) {
-                        lane = 0;
-                        strip += stripStride;
-                    }
-                }
-                for (int ry = 0; ry < ksize; ry++) {
-                    int iy = oy + ry - pad;
-                    for (int rx = 0; rx < ksize && iy >= 0 && iy < inH; rx++) {
-                        int ix = ox + rx - pad;
-                        if (ix < 0 || ix >= inW) {
-                            continue;
-                        }
-                        // Tap (ry, rx) of every channel: j = ch * R*R + ry * R + rx.
-                        int src = (n * inC * inH + iy) * inW + ix;
-                        for (int j = ry * ksize + rx; j < width; j += ksize * ksize, src += inH * inW) {
-                            b[j / NR * stripStride + q * NR + j % NR] = x[src];
-                        }
-                    }
-                }
-            }
-        });
-        if (offsets.length < cells) {
-            offsets = new int[cells];
-        }
+        int[] cellCoords = cellCoordinates(n0, inC, inH, inW, g);
+        int[] tapCoords = tapCoordinates(inC, inH, inW, ksize, pad);
+        im2colStrips(x, inH, inW, tapCoords, width, cellCoords, cells, widthPadded / NR, b);
+        offsets = growInts(offsets, cells);
         for (int q = 0; q < cells; q++) {
             offsets[q] = q * NR;
         }
@@ -605,9 +577,7 @@ final class FastConv {
      */
     private int stage(float[] src, int n0, int channels, int h, int w, int ksize, int pad, Grid g) {
         int width = channels * ksize * ksize;
-        if (offsets.length < width) {
-            offsets = new int[width];
-        }
+        offsets = growInts(offsets, width);
         if (!g.explicit()) {
             grid = toGrid(src, n0, channels, h, w, g, pad, grid, g.channelStride(), g.length(channels, ksize));
             for (int j = 0; j < width; j++) {
@@ -617,10 +587,11 @@ final class FastConv {
         }
         int columns = g.columns();
         grid = grow(grid, width * columns);
+        int[] taps = tapCoordinates(channels, h, w, ksize, pad);
         float[] dst = grid;
-        device.parallelFor(width, columns, (begin, end) -> {
-            for (int j = begin; j < end; j++) {
-                im2colRow(src, n0, channels, h, w, ksize, pad, j, g, dst, width);
+        device.parallelFor(columns / NR, (long) width * NR, (begin, end) -> {
+            for (int s = begin; s < end; s++) {
+                im2colCellStrip(src, n0, channels, h, w, taps, width, g, s, dst);
             }
         });
         for (int j = 0; j < width; j++) {
@@ -630,40 +601,120 @@ final class FastConv {
     }
 
     /**
-     * Row j = (c, ry, rx) of the group's im2col matrix in strips of NR columns: column q = (i, oy, ox) holds
-     * src[n0 + i, c, oy + ry - pad, ox + rx - pad] (0 outside the image) at dst[(q / NR) * NR * width + j * NR +
-     * q % NR]; columns past the images up to g.columns() are zero.
+     * Strip s of the forward's im2col matrix, output cells q in [s*NR, s*NR + NR) as lanes: dst[s*NR*width + j*NR + l]
+     * = src[n0 + i, c, oy + ry - pad, ox + rx - pad] for cell q = s*NR + l = (i, oy, ox) and j = (c, ry, rx), zero
+     * outside the image and past the group's cells. Written in runs along output rows, so the copies vectorize.
      */
-    private static void im2colRow(float[] src, int n0, int channels, int h, int w, int ksize, int pad, int j, Grid g,
-                                  float[] dst, int width) {
-        int c = j / (ksize * ksize);
-        int ry = j / ksize % ksize;
-        int rx = j % ksize;
-        int stripStride = NR * width;
-        int strip = j * NR;
-        int lane = 0;
-        for (int i = 0; i < g.images; i++) {
-            int plane = ((n0 + i) * channels + c) * h * w;
-            for (int oy = 0; oy < g.outH; oy++) {
-                int iy = oy + ry - pad;
-                boolean rowInside = iy >= 0 && iy < h;
-                for (int ox = 0; ox < g.outW; ox++) {
-                    int ix = ox + rx - pad;
-                    dst[strip + lane] = rowInside && ix >= 0 && ix < w ? src[plane + iy * w + ix] : 0f;
-                    if (++lane == NR) {
-                        lane = 0;
-                        strip += stripStride;
+    private static void im2colCellStrip(float[] src, int n0, int channels, int h, int w, int[] taps, int width,
+                                        Grid g, int s, float[] dst) {
+        int cells = g.channelStride();
+        int first = s * NR;
+        int last = Math.min(first + NR, cells);
+        int firstImage = first / g.cellsPerImage();
+        int firstY = first % g.cellsPerImage() / g.outW;
+        int firstX = first % g.outW;
+        int at = s * NR * width;
+        for (int j = 0; j < width; j++, at += NR) {
+            int tapBase = taps[3 * j];
+            int ty = taps[3 * j + 1];
+            int tx = taps[3 * j + 2];
+            int lane = 0;
+            int image = firstImage;
+            int oy = firstY;
+            int ox = firstX;
+            for (int q = first; q < last; ) {
+                int run = Math.min(last - q, g.outW - ox);
+                int iy = oy + ty;
+                if (iy < 0 || iy >= h) {
+                    Arrays.fill(dst, at + lane, at + lane + run, 0f);
+                } else {
+                    // Cells ox + t read input column ox + t + tx: inside for t in [from, to).
+                    int from = Math.min(run, Math.max(0, -tx - ox));
+                    int to = Math.max(from, Math.min(run, w - tx - ox));
+                    int row = (n0 + image) * channels * h * w + tapBase + oy * w + ox;
+                    for (int t = 0; t < from; t++) {
+                        dst[at + lane + t] = 0f;
+                    }
+                    for (int t = from; t < to; t++) {
+                        dst[at + lane + t] = src[row + t];
+                    }
+                    for (int t = to; t < run; t++) {
+                        dst[at + lane + t] = 0f;
+                    }
+                }
+                q += run;
+                lane += run;
+                ox += run;
+                if (ox == g.outW) {
+                    ox = 0;
+                    if (++oy == g.outH) {
+                        oy = 0;
+                        image++;
                     }
                 }
             }
+            Arrays.fill(dst, at + lane, at + NR, 0f);
         }
-        for (int q = g.channelStride(); q < g.columns(); q++) {
-            dst[strip + lane] = 0f;
-            if (++lane == NR) {
-                lane = 0;
-                strip += stripStride;
+    }
+
+    /**
+     * (base, y, x) of each output cell q = (i, oy, ox) of the group: im2col element (j, q) is
+     * src[base(q) + base(j)] when y(q) + y(j) and x(q) + x(j) fall inside the image (see tapCoordinates).
+     */
+    private int[] cellCoordinates(int n0, int channels, int h, int w, Grid g) {
+        int cells = g.channelStride();
+        cellCoords = growInts(cellCoords, 3 * cells);
+        for (int q = 0; q < cells; q++) {
+            int oy = q % g.cellsPerImage() / g.outW;
+            int ox = q % g.outW;
+            cellCoords[3 * q] = (n0 + q / g.cellsPerImage()) * channels * h * w + oy * w + ox;
+            cellCoords[3 * q + 1] = oy;
+            cellCoords[3 * q + 2] = ox;
+        }
+        return cellCoords;
+    }
+
+    /** (base, y, x) of each reduction index j = (c, ry, rx): c's plane offset and the tap's shift (ry - pad, rx - pad). */
+    private int[] tapCoordinates(int channels, int h, int w, int ksize, int pad) {
+        int width = channels * ksize * ksize;
+        tapCoords = growInts(tapCoords, 3 * width);
+        for (int j = 0; j < width; j++) {
+            int ry = j / ksize % ksize - pad;
+            int rx = j % ksize - pad;
+            tapCoords[3 * j] = j / (ksize * ksize) * h * w + ry * w + rx;
+            tapCoords[3 * j + 1] = ry;
+            tapCoords[3 * j + 2] = rx;
+        }
+        return tapCoords;
+    }
+
+    /**
+     * Writes {@code strips} strips of the weight gradient's im2col^T into dst, strip s = [rows, NR] contiguous at
+     * s * rows * NR: element (row r, lane l) is im2col(j = s*NR + l, q = r), from the coordinates of
+     * {@link #tapCoordinates} (the lanes, laneCount of them; lanes past it are zero) and {@link #cellCoordinates}
+     * (the rows).
+     */
+    private void im2colStrips(float[] src, int h, int w, int[] lanes, int laneCount, int[] rows, int rowCount,
+                              int strips, float[] dst) {
+        device.parallelFor(strips, (long) rowCount * NR, (begin, end) -> {
+            for (int s = begin; s < end; s++) {
+                int valid = Math.max(0, Math.min(NR, laneCount - s * NR));
+                int at = s * rowCount * NR;
+                for (int r = 0; r < rowCount; r++) {
+                    int rowBase = rows[3 * r];
+                    int rowY = rows[3 * r + 1];
+                    int rowX = rows[3 * r + 2];
+                    for (int l = 0; l < valid; l++) {
+                        int lane = 3 * (s * NR + l);
+                        int y = lanes[lane + 1] + rowY;
+                        int x = lanes[lane + 2] + rowX;
+                        dst[at + l] = y >= 0 && y < h && x >= 0 && x < w ? src[lanes[lane] + rowBase] : 0f;
+                    }
+                    Arrays.fill(dst, at + valid, at + NR, 0f);
+                    at += NR;
+                }
             }
-        }
+        });
     }
 
     /**
@@ -726,5 +777,9 @@ final class FastConv {
 
     private static float[] grow(float[] buffer, int length) {
         return buffer.length >= length ? buffer : new float[length];
+    }
+
+    private static int[] growInts(int[] buffer, int length) {
+        return buffer.length >= length ? buffer : new int[length];
     }
 }
