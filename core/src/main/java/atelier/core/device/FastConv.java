@@ -228,7 +228,8 @@ final class FastConv {
     /**
      * One MR x NR register tile: c[r, i] (+)= sum_{jj < jn} A[m + r, j0 + jj] * b[off[j0 + jj] + bq + i], in order of
      * jj, with A[m + r, j] at a[min(m + r, rows - 1) * aRowStride + j * aColStride]; {@code first} starts from zero
-     * instead of the stored partial sum.
+     * instead of the stored partial sum. Unrolled by hand: C2 keeps each named vector in a register, an array of
+     * vectors would live in memory.
      */
     private static void tile(float[] a, int m, int rows, int aRowStride, int aColStride, float[] b, int[] off,
                              int j0, int jn, int bq, float[] c, int cBase, int cStride, boolean first) {
@@ -674,7 +675,7 @@ final class FastConv {
         return cellCoords;
     }
 
-    /** (base, y, x) of each reduction index j = (c, ry, rx): c's plane offset and the tap's shift (ry - pad, rx - pad). */
+    /** (base, y, x) of each reduction index j = (c, ry, rx): c's plane offset and the tap's shift (ry-pad, rx-pad). */
     private int[] tapCoordinates(int channels, int h, int w, int ksize, int pad) {
         int width = channels * ksize * ksize;
         tapCoords = growInts(tapCoords, 3 * width);
