@@ -143,8 +143,21 @@ final class FastConv {
     /** y = conv(x, w) * wScale; x [N, C, H, W], w [K, C, R, R], y [N, K, outH, outW]. */
     synchronized void forward(float[] x, float[] w, float wScale, float[] y,
                               int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
-        // A = w as [K, C*R*R], read in place.
-        convolve(x, w, inC * ksize * ksize, 1, y, wScale, batch, inC, inH, inW, outC, ksize, pad);
+        // A = w as [K, C*R*R].
+        int width = inC * ksize * ksize;
+        float[] a = packA(outC, width);
+        device.parallelFor(roundUp(outC, MR) / MR, (long) MR * width, (begin, end) -> {
+            for (int s = begin; s < end; s++) {
+                for (int r = 0; r < MR; r++) {
+                    int src = Math.min(s * MR + r, outC - 1) * width;
+                    int at = s * MR * width + r;
+                    for (int j = 0; j < width; j++, at += MR) {
+                        a[at] = w[src + j];
+                    }
+                }
+            }
+        });
+        convolve(x, a, y, wScale, batch, inC, inH, inW, outC, ksize, pad);
     }
 
     /** dx = conv(dy, flip(w)^T) * wScale with padding R-1-pad (overwrites dx). */
@@ -152,30 +165,38 @@ final class FastConv {
                                     int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
         int outH = inH + 2 * pad - ksize + 1;
         int outW = inW + 2 * pad - ksize + 1;
-        // A[c, (k, ry, rx)] = w[k, c, R-1-ry, R-1-rx], row-major like the forward's w.
+        // A[c, (k, ry, rx)] = w[k, c, R-1-ry, R-1-rx].
         int taps = ksize * ksize;
         int width = outC * taps;
-        packed = grow(packed, inC * width);
-        float[] a = packed;
-        device.parallelFor(inC, width, (begin, end) -> {
-            for (int c = begin; c < end; c++) {
-                for (int k = 0; k < outC; k++) {
-                    int src = (k * inC + c) * taps;
-                    int dst = c * width + k * taps + taps - 1;
-                    for (int t = 0; t < taps; t++) {
-                        a[dst - t] = w[src + t];
+        float[] a = packA(inC, width);
+        device.parallelFor(roundUp(inC, MR) / MR, (long) MR * width, (begin, end) -> {
+            for (int s = begin; s < end; s++) {
+                for (int r = 0; r < MR; r++) {
+                    int c = Math.min(s * MR + r, inC - 1);
+                    for (int k = 0; k < outC; k++) {
+                        int src = (k * inC + c) * taps;
+                        int at = (s * width + k * taps + taps - 1) * MR + r;
+                        for (int t = 0; t < taps; t++, at -= MR) {
+                            a[at] = w[src + t];
+                        }
                     }
                 }
             }
         });
-        convolve(dy, a, width, 1, dx, wScale, batch, outC, outH, outW, inC, ksize, ksize - 1 - pad);
+        convolve(dy, a, dx, wScale, batch, outC, outH, outW, inC, ksize, ksize - 1 - pad);
     }
 
     /**
-     * outImages = scale * A x (the staged input), group of images by group; A [outC, inC*R*R] has element (m, j) at
-     * a[m * aRowStride + j * aColStride].
+     * The packed A of the GEMM for `rows` x `width`: strips of MR rows, element (m, j) at
+     * a[((m / MR) * width + j) * MR + m % MR]; rows past the end repeat the last one (their outputs are discarded).
      */
-    private void convolve(float[] in, float[] a, int aRowStride, int aColStride, float[] outImages, float scale,
+    private float[] packA(int rows, int width) {
+        packed = grow(packed, roundUp(rows, MR) * width);
+        return packed;
+    }
+
+    /** outImages = scale * A x (the staged input), group of images by group; A [outC, inC*R*R] packed (packA). */
+    private void convolve(float[] in, float[] a, float[] outImages, float scale,
                           int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
         int width = inC * ksize * ksize;
         int rowsPadded = roundUp(outC, MR);
@@ -186,7 +207,7 @@ final class FastConv {
             int bColumnScale = stage(in, n0, inC, inH, inW, ksize, pad, g);
             int columns = g.columns();
             out = grow(out, rowsPadded * columns);
-            gemm(a, aRowStride, aColStride, outC, width, grid, offsets, bColumnScale, out, columns);
+            gemm(a, outC, width, grid, offsets, bColumnScale, out, columns);
             copyOut(out, columns, g, outC, n0, scale, outImages);
         }
     }
@@ -195,11 +216,11 @@ final class FastConv {
      * c[m, q] = sum_{j < width} A[m, j] * B[j, q] for m < roundUp(rows, MR) and q < columns (a multiple of NR),
      * where B[j, q] = b[off[j] + (q - q % NR) * bColumnScale + q % NR] (scale 1: rows of a grid; else strips of NR
      * columns),
-     * with A[m, j] at a[min(m, rows - 1) * aRowStride + j * aColStride] (rows past the end repeat the last; c's rows
+     * with A packed by {@link #packA} (c's rows past `rows` are garbage)
      * there are garbage) and c's row stride {@code columns}. Work items: blocks of rows x blocks of columns; each
      * output's sum runs over j in order, in fixed blocks of KC.
      */
-    private void gemm(float[] a, int aRowStride, int aColStride, int rows, int width, float[] b, int[] off,
+    private void gemm(float[] a, int rows, int width, float[] b, int[] off,
                       int bColumnScale, float[] c, int columns) {
         int rowsPadded = roundUp(rows, MR);
         int mBlocks = (rowsPadded + M_BLOCK - 1) / M_BLOCK;
@@ -216,7 +237,7 @@ final class FastConv {
                             // Each B slice (KC x NR) stays in L1 while every row strip of the block passes it.
                             for (int q = q0; q < q1; q += NR) {
                                 for (int m = m0; m < m1; m += MR) {
-                                    tile(a, m, rows, aRowStride, aColStride, b, off, j0, jn, q * bColumnScale, c,
+                                    tile(a, (m / MR * width + j0) * MR, b, off, j0, jn, q * bColumnScale, c,
                                             m * columns + q, columns, j0 == 0);
                                 }
                             }
@@ -226,23 +247,14 @@ final class FastConv {
     }
 
     /**
-     * One MR x NR register tile: c[r, i] (+)= sum_{jj < jn} A[m + r, j0 + jj] * b[off[j0 + jj] + bq + i], in order of
-     * jj, with A[m + r, j] at a[min(m + r, rows - 1) * aRowStride + j * aColStride]; {@code first} starts from zero
-     * instead of the stored partial sum. Unrolled by hand: C2 keeps each named vector in a register, an array of
-     * vectors would live in memory.
+     * One MR x NR register tile: c[r, i] (+)= sum_{jj < jn} a[aBase + jj*MR + r] * b[off[j0 + jj] + bq + i], in order
+     * of jj (a packed by {@link #packA}); {@code first} starts from zero instead of the stored partial sum. Unrolled by
+     * hand: C2 keeps each named vector in a register, an array of vectors would live in memory.
      */
-    private static void tile(float[] a, int m, int rows, int aRowStride, int aColStride, float[] b, int[] off,
-                             int j0, int jn, int bq, float[] c, int cBase, int cStride, boolean first) {
+    private static void tile(float[] a, int aBase, float[] b, int[] off, int j0, int jn, int bq, float[] c, int cBase,
+                             int cStride, boolean first) {
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61,
                 c62, c70, c71, c72;
-        int a0 = Math.min(m, rows - 1) * aRowStride + j0 * aColStride;
-        int a1 = Math.min(m + 1, rows - 1) * aRowStride + j0 * aColStride;
-        int a2 = Math.min(m + 2, rows - 1) * aRowStride + j0 * aColStride;
-        int a3 = Math.min(m + 3, rows - 1) * aRowStride + j0 * aColStride;
-        int a4 = Math.min(m + 4, rows - 1) * aRowStride + j0 * aColStride;
-        int a5 = Math.min(m + 5, rows - 1) * aRowStride + j0 * aColStride;
-        int a6 = Math.min(m + 6, rows - 1) * aRowStride + j0 * aColStride;
-        int a7 = Math.min(m + 7, rows - 1) * aRowStride + j0 * aColStride;
         if (first) {
             c00 = FloatVector.zero(SPECIES);
             c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c00;
@@ -279,36 +291,36 @@ final class FastConv {
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
             FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
-            int ai = jj * aColStride;
-            FloatVector av = FloatVector.broadcast(SPECIES, a[a0 + ai]);
+            int ai = aBase + jj * MR;
+            FloatVector av = FloatVector.broadcast(SPECIES, a[ai]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
             c02 = av.fma(b2, c02);
-            av = FloatVector.broadcast(SPECIES, a[a1 + ai]);
+            av = FloatVector.broadcast(SPECIES, a[ai + 1]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
             c12 = av.fma(b2, c12);
-            av = FloatVector.broadcast(SPECIES, a[a2 + ai]);
+            av = FloatVector.broadcast(SPECIES, a[ai + 2]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
             c22 = av.fma(b2, c22);
-            av = FloatVector.broadcast(SPECIES, a[a3 + ai]);
+            av = FloatVector.broadcast(SPECIES, a[ai + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
             c32 = av.fma(b2, c32);
-            av = FloatVector.broadcast(SPECIES, a[a4 + ai]);
+            av = FloatVector.broadcast(SPECIES, a[ai + 4]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
             c42 = av.fma(b2, c42);
-            av = FloatVector.broadcast(SPECIES, a[a5 + ai]);
+            av = FloatVector.broadcast(SPECIES, a[ai + 5]);
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
             c52 = av.fma(b2, c52);
-            av = FloatVector.broadcast(SPECIES, a[a6 + ai]);
+            av = FloatVector.broadcast(SPECIES, a[ai + 6]);
             c60 = av.fma(b0, c60);
             c61 = av.fma(b1, c61);
             c62 = av.fma(b2, c62);
-            av = FloatVector.broadcast(SPECIES, a[a7 + ai]);
+            av = FloatVector.broadcast(SPECIES, a[ai + 7]);
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
             c72 = av.fma(b2, c72);
@@ -339,7 +351,6 @@ final class FastConv {
         c72.intoArray(c, cBase + 7 * cStride + 2 * LANES);
     }
 
-
     /**
      * dw[k, c, ry, rx] += wScale * sum_{n, oy, ox} dy[n, k, oy, ox] * x[n, c, oy+ry-pad, ox+rx-pad]. On the padded
      * grid, as dot products over the grid's cells; for explicit grids (small images, few cells per weight) as the
@@ -368,13 +379,17 @@ final class FastConv {
         int cells = g.channelStride();
         int rowsPadded = roundUp(outC, MR);
         // A = dy of the group as [outC, cells].
-        packed = grow(packed, outC * cells);
-        float[] a = packed;
+        float[] a = packA(outC, cells);
         int plane = g.cellsPerImage();
-        device.parallelFor(outC, cells, (begin, end) -> {
-            for (int k = begin; k < end; k++) {
+        device.parallelFor(roundUp(outC, MR) / MR, (long) MR * cells, (begin, end) -> {
+            for (int s = begin; s < end; s++) {
+                int at = s * MR * cells;
                 for (int i = 0; i < g.images; i++) {
-                    System.arraycopy(dy, ((n0 + i) * outC + k) * plane, a, k * cells + i * plane, plane);
+                    for (int p = 0; p < plane; p++) {
+                        for (int r = 0; r < MR; r++) {
+                            a[at++] = dy[((n0 + i) * outC + Math.min(s * MR + r, outC - 1)) * plane + p];
+                        }
+                    }
                 }
             }
         });
@@ -391,7 +406,7 @@ final class FastConv {
         }
         out = grow(out, rowsPadded * widthPadded);
         float[] c = out;
-        gemm(a, cells, 1, outC, cells, b, offsets, cells, c, widthPadded);
+        gemm(a, outC, cells, b, offsets, cells, c, widthPadded);
         device.parallelFor(outC, width, (begin, end) -> {
             for (int k = begin; k < end; k++) {
                 for (int j = 0; j < width; j++) {
