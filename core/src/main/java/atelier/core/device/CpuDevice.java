@@ -5,7 +5,6 @@ import atelier.core.kernels.Activation;
 import atelier.core.kernels.Adam;
 import atelier.core.kernels.Bias;
 import atelier.core.kernels.Conv2d;
-import atelier.core.kernels.Dense;
 import atelier.core.kernels.Elementwise;
 import atelier.core.kernels.MinibatchStddev;
 import atelier.core.kernels.PixelNorm;
@@ -22,9 +21,10 @@ import java.util.concurrent.Future;
 /**
  * The CPU device: each launch splits the kernel's work-item range into one contiguous chunk per thread and runs
  * the same static kernel method on every chunk. Kernels compute each work item independently and in a fixed
- * order, so results are bit-identical for any thread count. Convolutions with 0 <= pad <= R-1 (all of PGAN's) run
- * on {@link FastConv}, a Vector API implicit GEMM with the same math and the same determinism; others run the
- * plain {@link Conv2d} kernels.
+ * order, so results are bit-identical for any thread count. Convolutions with 0 <= pad <= R-1 (all of PGAN's) and
+ * dense layers (1x1 convolutions of 1x1 images) run on {@link FastConv}, a Vector API implicit GEMM with the same
+ * math as the {@link Conv2d} and {@link atelier.core.kernels.Dense} kernels and the same determinism; other
+ * convolutions run the plain {@link Conv2d} kernels.
  */
 public final class CpuDevice implements Device {
     /** Launches with less work than this (items x work per item) run on the calling thread alone. */
@@ -172,7 +172,8 @@ public final class CpuDevice implements Device {
         int in = x.dim(1);
         int out = w.requireShape("dense weight", w.dim(0), in).dim(0);
         y.requireShape("dense output", batch, out);
-        parallelFor(y.numel(), in, (b, e) -> Dense.forward(b, e, x.data(), w.data(), wScale, y.data(), batch, in, out));
+        // A dense layer is a 1x1 convolution of 1x1 images: [N, In] is [N, In, 1, 1] in NCHW.
+        fastConv.forward(x.data(), w.data(), wScale, y.data(), batch, in, 1, 1, out, 1, 0);
     }
 
     @Override
@@ -181,8 +182,7 @@ public final class CpuDevice implements Device {
         int in = dx.dim(1);
         int out = w.requireShape("dense weight", w.dim(0), in).dim(0);
         dy.requireShape("dense output gradient", batch, out);
-        parallelFor(dx.numel(), out,
-                (b, e) -> Dense.backwardInput(b, e, dy.data(), w.data(), wScale, dx.data(), batch, in, out));
+        fastConv.backwardInput(dy.data(), w.data(), wScale, dx.data(), batch, in, 1, 1, out, 1, 0);
     }
 
     @Override
@@ -191,8 +191,7 @@ public final class CpuDevice implements Device {
         int in = x.dim(1);
         int out = dw.requireShape("dense weight gradient", dw.dim(0), in).dim(0);
         dy.requireShape("dense output gradient", batch, out);
-        parallelFor(dw.numel(), batch,
-                (b, e) -> Dense.backwardWeight(b, e, x.data(), dy.data(), wScale, dw.data(), batch, in, out));
+        fastConv.backwardWeight(x.data(), dy.data(), wScale, dw.data(), batch, in, 1, 1, out, 1, 0);
     }
 
     /** Elements per channel of a [N, C, ...] tensor, checking it has a batch and a channel dimension. */

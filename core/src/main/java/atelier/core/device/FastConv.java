@@ -123,12 +123,13 @@ final class FastConv {
 
     /**
      * Whether images of this size are staged as an explicit im2col matrix rather than the padded grid: im2col costs
-     * R*R copies of the input, worth it once the padding would exceed ~15% of the grid's cells.
+     * R*R copies of the input, worth it once the padding would exceed ~15% of the grid's cells, and for 1x1 outputs
+     * (dense layers, 4x4 valid), whose weight gradient has one cell per image to reduce over.
      */
     static boolean usesIm2col(int inH, int inW, int ksize, int pad) {
         long gridCells = (long) (inH + 2 * pad) * (inW + 2 * pad);
         long outCells = (long) (inH + 2 * pad - ksize + 1) * (inW + 2 * pad - ksize + 1);
-        return gridCells * 20 > outCells * 23;
+        return gridCells * 20 > outCells * 23 || outCells == 1;
     }
 
     private static int roundUp(int value, int multiple) {
@@ -171,10 +172,10 @@ final class FastConv {
         float[] a = packA(inC, width);
         device.parallelFor(roundUp(inC, MR) / MR, (long) MR * width, (begin, end) -> {
             for (int s = begin; s < end; s++) {
-                for (int r = 0; r < MR; r++) {
-                    int c = Math.min(s * MR + r, inC - 1);
-                    for (int k = 0; k < outC; k++) {
-                        int src = (k * inC + c) * taps;
+                // w[k, c, :, :] for the strip's MR channels c is one run of MR * taps floats.
+                for (int k = 0; k < outC; k++) {
+                    for (int r = 0; r < MR; r++) {
+                        int src = (k * inC + Math.min(s * MR + r, inC - 1)) * taps;
                         int at = (s * width + k * taps + taps - 1) * MR + r;
                         for (int t = 0; t < taps; t++, at -= MR) {
                             a[at] = w[src + t];

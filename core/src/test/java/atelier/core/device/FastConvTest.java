@@ -2,6 +2,7 @@ package atelier.core.device;
 
 import atelier.core.Tensor;
 import atelier.core.kernels.Conv2d;
+import atelier.core.kernels.Dense;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -100,6 +101,42 @@ class FastConvTest {
             // Two images' worth of the largest buffer: im2col rows (3 * 9) x h*w cells, or 4 output rows x grid cells.
             long twoImages = FastConv.usesIm2col(h, w, 3, 1) ? 2L * 27 * h * w : 2L * 4 * (h + 2) * (w + 2);
             assertMatchesPlain(p, Convolution.of(new FastConv(cpu, twoImages)));
+        }
+    }
+
+    /** Dense layers run as 1x1 convolutions of 1x1 images: against the plain Dense kernels. */
+    @ParameterizedTest(name = "N={0} In={1} Out={2}")
+    @CsvSource({"1, 1, 1", "16, 37, 130", "5, 300, 7"})
+    void denseMatchesThePlainKernels(int n, int in, int out) {
+        Problem p = Problem.random(n + 7L * in + out, n, in, 1, 1, out, 1, 0);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            float[] y = new float[n * out];
+            float[] dx = new float[n * in];
+            Arrays.fill(dx, Float.NaN);   // overwritten
+            float[] dwStart = randn(new Random(2), out * in);
+            float[] dw = dwStart.clone();
+            Tensor x = Tensor.of(p.x, n, in);
+            Tensor w = Tensor.of(p.wt, out, in);
+            Tensor dy = Tensor.of(p.dy, n, out);
+            cpu.dense(x, w, SCALE, Tensor.of(y, n, out));
+            cpu.denseBackwardInput(dy, w, SCALE, Tensor.of(dx, n, in));
+            cpu.denseBackwardWeight(x, dy, SCALE, Tensor.of(dw, out, in));
+
+            float[] expected = new float[y.length];
+            float[] magnitude = new float[y.length];
+            Dense.forward(0, y.length, p.x, p.wt, SCALE, expected, n, in, out);
+            Dense.forward(0, y.length, abs(p.x), abs(p.wt), SCALE, magnitude, n, in, out);
+            assertClose("dense forward", expected, magnitude, y);
+            expected = new float[dx.length];
+            magnitude = new float[dx.length];
+            Dense.backwardInput(0, dx.length, p.dy, p.wt, SCALE, expected, n, in, out);
+            Dense.backwardInput(0, dx.length, abs(p.dy), abs(p.wt), SCALE, magnitude, n, in, out);
+            assertClose("dense input gradient", expected, magnitude, dx);
+            expected = dwStart.clone();
+            magnitude = abs(dwStart);
+            Dense.backwardWeight(0, dw.length, p.x, p.dy, SCALE, expected, n, in, out);
+            Dense.backwardWeight(0, dw.length, abs(p.x), abs(p.dy), SCALE, magnitude, n, in, out);
+            assertClose("dense weight gradient (added to a random start)", expected, magnitude, dw);
         }
     }
 
