@@ -74,7 +74,8 @@ class FastConvTest {
             "3, 5, 40, 37, 9, 3, 1",   // padded grid: many column blocks, odd width
             "2, 3, 30, 29, 5, 3, 1",   // padded grid
             "2, 2, 60, 59, 3, 4, 3",   // padded grid, 4x4 full padding
-            "2, 3, 4, 4, 130, 3, 1",   // more output channels than one row block
+            "2, 3, 4, 4, 300, 3, 1",   // more output channels than one GEMM row block (256)
+            "2, 7, 30, 29, 40, 3, 1",  // padded grid, weight gradient over two row blocks (32)
             "3, 2, 5, 6, 3, 1, 0",     // 1x1
             "4, 9, 8, 8, 3, 1, 0",     // 1x1 to RGB
             "2, 3, 4, 4, 2, 4, 0",     // 4x4 valid -> 1x1
