@@ -6,7 +6,6 @@ import atelier.core.kernels.Adam;
 import atelier.core.kernels.Bias;
 import atelier.core.kernels.ColorJitter;
 import atelier.core.kernels.Conv2d;
-import atelier.core.kernels.Dense;
 import atelier.core.kernels.Elementwise;
 import atelier.core.kernels.L1;
 import atelier.core.kernels.LaplacianPyramid;
@@ -46,7 +45,10 @@ import static atelier.core.device.DeviceChecks.shuffledChannels;
 /**
  * The CPU device: each launch splits the kernel's work-item range into one contiguous chunk per thread and runs
  * the same static kernel method on every chunk. Kernels compute each work item independently and in a fixed
- * order, so results are bit-identical for any thread count.
+ * order, so results are bit-identical for any thread count. Convolutions with 0 <= pad <= R-1 (all of PGAN's) and
+ * dense layers (1x1 convolutions of 1x1 images) run on {@link FastConv}, a Vector API implicit GEMM with the same
+ * math as the {@link Conv2d} and {@link atelier.core.kernels.Dense} kernels and the same determinism; other
+ * convolutions run the plain {@link Conv2d} kernels.
  */
 public final class CpuDevice implements Device {
     /** Launches with less work than this (items x work per item) run on the calling thread alone. */
@@ -60,6 +62,7 @@ public final class CpuDevice implements Device {
 
     private final int threads;
     private final ExecutorService workers;
+    private final FastConv fastConv = new FastConv(this);
 
     /** A device using every core the JVM sees. */
     public CpuDevice() {
@@ -131,6 +134,11 @@ public final class CpuDevice implements Device {
     public void conv2d(Tensor x, Tensor w, float wScale, int pad, Tensor y) {
         ConvShape s = ConvShape.of(x, w, pad);
         y.requireShape("conv2d output", s.batch, s.outC, s.outH, s.outW);
+        if (FastConv.supports(s.ksize, pad)) {
+            fastConv.forward(x.data(), w.data(), wScale, y.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize,
+                    pad);
+            return;
+        }
         parallelFor(y.numel(), (long) s.inC * s.ksize * s.ksize, (b, e) -> Conv2d.forward(b, e,
                 x.data(), w.data(), wScale, y.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize, pad));
     }
@@ -139,6 +147,11 @@ public final class CpuDevice implements Device {
     public void conv2dBackwardInput(Tensor dy, Tensor w, float wScale, int pad, Tensor dx) {
         ConvShape s = ConvShape.of(dx, w, pad);
         dy.requireShape("conv2d output gradient", s.batch, s.outC, s.outH, s.outW);
+        if (FastConv.supports(s.ksize, pad)) {
+            fastConv.backwardInput(dy.data(), w.data(), wScale, dx.data(), s.batch, s.inC, s.inH, s.inW, s.outC,
+                    s.ksize, pad);
+            return;
+        }
         parallelFor(dx.numel(), (long) s.outC * s.ksize * s.ksize, (b, e) -> Conv2d.backwardInput(b, e,
                 dy.data(), w.data(), wScale, dx.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize, pad));
     }
@@ -147,6 +160,11 @@ public final class CpuDevice implements Device {
     public void conv2dBackwardWeight(Tensor x, Tensor dy, float wScale, int pad, Tensor dw) {
         ConvShape s = ConvShape.of(x, dw, pad);
         dy.requireShape("conv2d output gradient", s.batch, s.outC, s.outH, s.outW);
+        if (FastConv.supports(s.ksize, pad)) {
+            fastConv.backwardWeight(x.data(), dy.data(), wScale, dw.data(), s.batch, s.inC, s.inH, s.inW, s.outC,
+                    s.ksize, pad);
+            return;
+        }
         parallelFor(dw.numel(), (long) s.batch * s.outH * s.outW, (b, e) -> Conv2d.backwardWeight(b, e,
                 x.data(), dy.data(), wScale, dw.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize, pad));
     }
@@ -154,22 +172,20 @@ public final class CpuDevice implements Device {
     @Override
     public void dense(Tensor x, Tensor w, float wScale, Tensor y) {
         DenseShape s = DenseShape.of(x, "dense input", w, "dense weight", y, "dense output");
-        parallelFor(y.numel(), s.in,
-                (b, e) -> Dense.forward(b, e, x.data(), w.data(), wScale, y.data(), s.batch, s.in, s.out));
+        // A dense layer is a 1x1 convolution of 1x1 images: [N, In] is [N, In, 1, 1] in NCHW.
+        fastConv.forward(x.data(), w.data(), wScale, y.data(), s.batch, s.in, 1, 1, s.out, 1, 0);
     }
 
     @Override
     public void denseBackwardInput(Tensor dy, Tensor w, float wScale, Tensor dx) {
         DenseShape s = DenseShape.of(dx, "dense input gradient", w, "dense weight", dy, "dense output gradient");
-        parallelFor(dx.numel(), s.out,
-                (b, e) -> Dense.backwardInput(b, e, dy.data(), w.data(), wScale, dx.data(), s.batch, s.in, s.out));
+        fastConv.backwardInput(dy.data(), w.data(), wScale, dx.data(), s.batch, s.in, 1, 1, s.out, 1, 0);
     }
 
     @Override
     public void denseBackwardWeight(Tensor x, Tensor dy, float wScale, Tensor dw) {
         DenseShape s = DenseShape.of(x, "dense input", dw, "dense weight gradient", dy, "dense output gradient");
-        parallelFor(dw.numel(), s.batch,
-                (b, e) -> Dense.backwardWeight(b, e, x.data(), dy.data(), wScale, dw.data(), s.batch, s.in, s.out));
+        fastConv.backwardWeight(x.data(), dy.data(), wScale, dw.data(), s.batch, s.in, 1, 1, s.out, 1, 0);
     }
 
     @Override

@@ -1,0 +1,249 @@
+package atelier.core.device;
+
+import atelier.core.Tensor;
+import atelier.core.kernels.Conv2d;
+import atelier.core.kernels.Dense;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fast convolution against the plain reference kernels of {@link Conv2d}: equal within float rounding, relative
+ * to the magnitude of each sum (the same convolution of |x| and |w|), on shapes that do not divide its register
+ * tiles and blocks; identical for any thread count; the input gradient overwrites and the weight gradient adds.
+ */
+class FastConvTest {
+    private static final float TOLERANCE = 1e-5f;
+    private static final float SCALE = 0.7f;
+
+    /** A convolution problem with random data: x [N, C, H, W], w [K, C, R, R], dy [N, K, outH, outW]. */
+    private record Problem(int n, int c, int h, int w, int k, int r, int pad, float[] x, float[] wt, float[] dy) {
+        static Problem random(long seed, int n, int c, int h, int w, int k, int r, int pad) {
+            Random rng = new Random(seed);
+            int outH = h + 2 * pad - r + 1;
+            int outW = w + 2 * pad - r + 1;
+            return new Problem(n, c, h, w, k, r, pad, randn(rng, n * c * h * w), randn(rng, k * c * r * r),
+                    randn(rng, n * k * outH * outW));
+        }
+
+        int outSize() {
+            return dy.length;
+        }
+    }
+
+    /** The three convolution operations under test, writing y, dx (overwritten) and dw (accumulated). */
+    @FunctionalInterface
+    private interface Convolution {
+        void run(Problem p, float[] y, float[] dx, float[] dw);
+
+        static Convolution of(FastConv fast) {
+            return (p, y, dx, dw) -> {
+                fast.forward(p.x, p.wt, SCALE, y, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
+                fast.backwardInput(p.dy, p.wt, SCALE, dx, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
+                fast.backwardWeight(p.x, p.dy, SCALE, dw, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
+            };
+        }
+
+        static Convolution of(CpuDevice cpu) {
+            return (p, y, dx, dw) -> {
+                Tensor x = Tensor.of(p.x, p.n, p.c, p.h, p.w);
+                Tensor w = Tensor.of(p.wt, p.k, p.c, p.r, p.r);
+                Tensor dy = Tensor.of(p.dy, p.n, p.k, p.h + 2 * p.pad - p.r + 1, p.w + 2 * p.pad - p.r + 1);
+                cpu.conv2d(x, w, SCALE, p.pad, Tensor.of(y, dy.shape()));
+                cpu.conv2dBackwardInput(dy, w, SCALE, p.pad, Tensor.of(dx, x.shape()));
+                cpu.conv2dBackwardWeight(x, dy, SCALE, p.pad, Tensor.of(dw, w.shape()));
+            };
+        }
+    }
+
+    /** Through CpuDevice: the fast path where it applies (0 <= pad <= R-1), the plain kernels elsewhere. */
+    @ParameterizedTest(name = "N={0} C={1} {2}x{3} K={4} R={5} pad={6}")
+    @CsvSource({
+            "2, 3, 7, 5, 4, 3, 1",     // 3x3 same, odd sizes
+            "3, 1, 1, 1, 1, 3, 1",     // one channel, 1x1 images
+            "1, 1, 1, 1, 1, 1, 0",     // the smallest 1x1 convolution
+            "2, 17, 9, 11, 6, 3, 1",   // channels that do not divide the register tile
+            "3, 70, 6, 5, 5, 3, 1",    // reduction (630) longer than one block and not a multiple of it
+            "3, 5, 40, 37, 9, 3, 1",   // padded grid: many column blocks, odd width
+            "2, 3, 30, 29, 5, 3, 1",   // padded grid
+            "2, 2, 60, 59, 3, 4, 3",   // padded grid, 4x4 full padding
+            "2, 3, 4, 4, 300, 3, 1",   // more output channels than one GEMM row block (256)
+            "2, 7, 30, 29, 40, 3, 1",  // padded grid, weight gradient over two row blocks (32)
+            "3, 2, 5, 6, 3, 1, 0",     // 1x1
+            "4, 9, 8, 8, 3, 1, 0",     // 1x1 to RGB
+            "2, 3, 4, 4, 2, 4, 0",     // 4x4 valid -> 1x1
+            "5, 33, 4, 4, 7, 4, 0",    // 4x4 valid, PGAN's 4x4 block shape, smaller
+            "2, 2, 6, 5, 3, 3, 0",     // 3x3 valid
+            "2, 3, 6, 7, 4, 4, 3",     // 4x4 full padding
+            "2, 3, 5, 6, 2, 2, 1",     // even kernel
+            "2, 4, 9, 8, 3, 5, 2",     // 5x5 same
+            "1, 2, 3, 4, 2, 3, 2",     // pad wider than R-1: the plain kernels
+    })
+    void matchesThePlainKernels(int n, int c, int h, int w, int k, int r, int pad) {
+        Problem p = Problem.random(31L * n + 7L * c + h + 13L * r + pad, n, c, h, w, k, r, pad);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            assertMatchesPlain(p, Convolution.of(cpu));
+        }
+    }
+
+    /** A tiny group limit splits the batch into groups of images (uneven: 5 = 2 + 2 + 1), as at 1024 px. */
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"6, 7", "30, 29"})
+    void matchesThePlainKernelsWhenTheBatchIsSplitIntoGroups(int h, int w) {
+        Problem p = Problem.random(3, 5, 3, h, w, 4, 3, 1);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            // Two images' worth of the largest buffer: im2col rows (3 * 9) x h*w cells, or 4 output rows x grid cells.
+            long twoImages = FastConv.usesIm2col(h, w, 3, 1) ? 2L * 27 * h * w : 2L * 4 * (h + 2) * (w + 2);
+            assertMatchesPlain(p, Convolution.of(new FastConv(cpu, twoImages)));
+        }
+    }
+
+    /** Dense layers run as 1x1 convolutions of 1x1 images: against the plain Dense kernels. */
+    @ParameterizedTest(name = "N={0} In={1} Out={2}")
+    @CsvSource({"1, 1, 1", "16, 37, 130", "5, 300, 7"})
+    void denseMatchesThePlainKernels(int n, int in, int out) {
+        Problem p = Problem.random(n + 7L * in + out, n, in, 1, 1, out, 1, 0);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            float[] y = new float[n * out];
+            float[] dx = new float[n * in];
+            Arrays.fill(dx, Float.NaN);   // overwritten
+            float[] dwStart = randn(new Random(2), out * in);
+            float[] dw = dwStart.clone();
+            Tensor x = Tensor.of(p.x, n, in);
+            Tensor w = Tensor.of(p.wt, out, in);
+            Tensor dy = Tensor.of(p.dy, n, out);
+            cpu.dense(x, w, SCALE, Tensor.of(y, n, out));
+            cpu.denseBackwardInput(dy, w, SCALE, Tensor.of(dx, n, in));
+            cpu.denseBackwardWeight(x, dy, SCALE, Tensor.of(dw, out, in));
+
+            float[] expected = new float[y.length];
+            float[] magnitude = new float[y.length];
+            Dense.forward(0, y.length, p.x, p.wt, SCALE, expected, n, in, out);
+            Dense.forward(0, y.length, abs(p.x), abs(p.wt), SCALE, magnitude, n, in, out);
+            assertClose("dense forward", expected, magnitude, y);
+            expected = new float[dx.length];
+            magnitude = new float[dx.length];
+            Dense.backwardInput(0, dx.length, p.dy, p.wt, SCALE, expected, n, in, out);
+            Dense.backwardInput(0, dx.length, abs(p.dy), abs(p.wt), SCALE, magnitude, n, in, out);
+            assertClose("dense input gradient", expected, magnitude, dx);
+            expected = dwStart.clone();
+            magnitude = abs(dwStart);
+            Dense.backwardWeight(0, dw.length, p.x, p.dy, SCALE, expected, n, in, out);
+            Dense.backwardWeight(0, dw.length, abs(p.x), abs(p.dy), SCALE, magnitude, n, in, out);
+            assertClose("dense weight gradient (added to a random start)", expected, magnitude, dw);
+        }
+    }
+
+    @Test
+    void theTestShapesCoverBothStagings() {
+        assertTrue(FastConv.usesIm2col(6, 7, 3, 1));
+        assertTrue(FastConv.usesIm2col(23, 21, 3, 1));
+        assertFalse(FastConv.usesIm2col(30, 29, 3, 1));
+        assertFalse(FastConv.usesIm2col(40, 37, 3, 1));
+        assertFalse(FastConv.usesIm2col(60, 59, 4, 3));
+    }
+
+    private static void assertMatchesPlain(Problem p, Convolution convolution) {
+        int outSize = p.outSize();
+        float[] y = new float[outSize];
+        float[] dx = new float[p.x.length];
+        Arrays.fill(dx, Float.NaN);   // overwritten
+        float[] dwStart = randn(new Random(1), p.wt.length);
+        float[] dw = dwStart.clone();
+        convolution.run(p, y, dx, dw);
+
+        float[] yRef = new float[outSize];
+        float[] yMag = new float[outSize];
+        Conv2d.forward(0, outSize, p.x, p.wt, SCALE, yRef, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
+        Conv2d.forward(0, outSize, abs(p.x), abs(p.wt), SCALE, yMag, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
+        assertClose("forward", yRef, yMag, y);
+        float[] dxRef = new float[p.x.length];
+        float[] dxMag = new float[p.x.length];
+        Conv2d.backwardInput(0, dxRef.length, p.dy, p.wt, SCALE, dxRef, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
+        Conv2d.backwardInput(0, dxRef.length, abs(p.dy), abs(p.wt), SCALE, dxMag, p.n, p.c, p.h, p.w, p.k, p.r,
+                p.pad);
+        assertClose("input gradient", dxRef, dxMag, dx);
+        float[] dwRef = dwStart.clone();
+        float[] dwMag = abs(dwStart);
+        Conv2d.backwardWeight(0, dw.length, p.x, p.dy, SCALE, dwRef, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
+        Conv2d.backwardWeight(0, dw.length, abs(p.x), abs(p.dy), SCALE, dwMag, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
+        assertClose("weight gradient (added to a random start)", dwRef, dwMag, dw);
+    }
+
+    @ParameterizedTest(name = "N={0} C={1} {2}x{3} K={4}")
+    @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9"})
+    void identicalForAnyThreadCount(int n, int c, int h, int w, int k) {
+        Problem p = Problem.random(11, n, c, h, w, k, 3, 1);
+        float[][] results = new float[3][];
+        for (int threads = 1; threads <= 3; threads++) {
+            try (CpuDevice cpu = new CpuDevice(threads)) {
+                float[] y = new float[p.outSize()];
+                float[] dx = new float[p.x.length];
+                float[] dw = new float[p.wt.length];
+                Convolution.of(new FastConv(cpu)).run(p, y, dx, dw);
+                results[threads - 1] = concat(y, dx, dw);
+            }
+        }
+        assertArrayEquals(results[0], results[1]);
+        assertArrayEquals(results[0], results[2]);
+    }
+
+    /** Buffers are reused across calls of different shapes: a second, smaller call must not see the first's data. */
+    @Test
+    void reusedBuffersDoNotLeakBetweenShapes() {
+        Problem big = Problem.random(5, 3, 6, 31, 29, 7, 3, 1);
+        Problem small = Problem.random(6, 2, 4, 5, 4, 3, 3, 1);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            Convolution fast = Convolution.of(new FastConv(cpu));
+            assertMatchesPlain(big, fast);
+            assertMatchesPlain(small, fast);
+        }
+    }
+
+    private static void assertClose(String what, float[] expected, float[] magnitude, float[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            float tolerance = TOLERANCE * magnitude[i] + Float.MIN_NORMAL;
+            if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
+                throw new AssertionError(what + " differs at " + i + ": expected " + expected[i] + ", got "
+                        + actual[i] + " (tolerance " + tolerance + ")");
+            }
+        }
+    }
+
+    private static float[] randn(Random rng, int size) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) rng.nextGaussian();
+        }
+        return a;
+    }
+
+    private static float[] abs(float[] a) {
+        float[] b = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = Math.abs(a[i]);
+        }
+        return b;
+    }
+
+    private static float[] concat(float[]... parts) {
+        int length = 0;
+        for (float[] part : parts) {
+            length += part.length;
+        }
+        float[] all = new float[length];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+}
