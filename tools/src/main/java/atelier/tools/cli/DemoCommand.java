@@ -33,11 +33,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", description = "Run directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--resolution", defaultValue = "8",
+    @Option(names = "--resolution", defaultValue = "32",
             description = "Final resolution, a power of two from 4 to 64 (default: ${DEFAULT-VALUE}).")
     int resolution;
 
-    @Option(names = "--images-per-phase", defaultValue = "3000",
+    @Option(names = "--images-per-phase", defaultValue = "2000",
             description = "Images shown per fade-in and per stabilization phase (default: ${DEFAULT-VALUE}).")
     long imagesPerPhase;
 
