@@ -58,24 +58,25 @@ public final class ConvBench {
     public static Result measure(Device device, Shape shape, int batch, double minSeconds) {
         Random rng = new Random(0);
         Tensor w = randn(rng, shape.channels, shape.channels, 3, 3);
-        runForwardBackward(device, w, randn(rng, 1, shape.channels, shape.px, shape.px));
+        Tensor dw = w.zerosLike();
+        Tensor warmUp = randn(rng, 1, shape.channels, shape.px, shape.px);
+        runForwardBackward(device, w, warmUp, warmUp.zerosLike(), warmUp.zerosLike(), dw);
+        // Outputs are allocated once: at 1024 px each is 1 GB, and allocating it is not the convolution's cost.
         Tensor x = randn(rng, batch, shape.channels, shape.px, shape.px);
         Tensor y = x.zerosLike();
+        Tensor dx = x.zerosLike();
         double fwd = secondsPerCall(minSeconds, () -> {
             device.conv2d(x, w, 1f, 1, y);
             device.toHost(y);   // a GPU device runs launches when the host needs their result
         });
-        double fwdBwd = secondsPerCall(minSeconds, () -> runForwardBackward(device, w, x));
+        double fwdBwd = secondsPerCall(minSeconds, () -> runForwardBackward(device, w, x, y, dx, dw));
         double flops = shape.forwardFlops(batch);
         return new Result(shape, batch, flops / fwd / 1e9, 3 * flops / fwdBwd / 1e9);
     }
 
-    private static void runForwardBackward(Device device, Tensor w, Tensor x) {
-        Tensor y = x.zerosLike();
+    private static void runForwardBackward(Device device, Tensor w, Tensor x, Tensor y, Tensor dx, Tensor dw) {
         device.conv2d(x, w, 1f, 1, y);
-        Tensor dx = x.zerosLike();
         device.conv2dBackwardInput(y, w, 1f, 1, dx);
-        Tensor dw = w.zerosLike();
         device.conv2dBackwardWeight(x, y, 1f, 1, dw);
         device.toHost(dx, dw);
     }
