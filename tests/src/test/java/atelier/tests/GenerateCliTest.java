@@ -163,8 +163,8 @@ class GenerateCliTest {
         Path png = tmp.resolve("print.png");
         Result r = ok("generate", "--checkpoint", run.toString(), "--seeds", "2", "--out", png.toString(),
                 "--print", "2x2in", "--dpi", "50");
-        assertTrue(r.out().contains("2x2in at 50 dpi = 100x100 px PNG; upscaled 8 -> 100 px with bicubic; the "
-                + "learned upscaler will take over when available"), r.out());
+        assertTrue(r.out().contains("2x2in at 50 dpi = 100x100 px PNG; upscaled 8 -> 100 px with bicubic (give "
+                + "--upscaler RUN for the learned upscaler)"), r.out());
         ImageInfo info = Imaging.getImageInfo(png.toFile());
         assertEquals(100, info.getWidth());
         assertEquals(100, info.getHeight());
@@ -183,6 +183,27 @@ class GenerateCliTest {
                 "--print", "4x4px", "--dpi", "72");
         assertTrue(down.out().contains("downscaled 8 -> 4 px with antialiased bicubic"), down.out());
         assertEquals(4, Imaging.getImageInfo(small.toFile()).getWidth());
+    }
+
+    @Test
+    void printExportGoesThroughTheLearnedUpscaler() throws IOException {
+        Path upscalerRun = tmp.resolve("upscaler");
+        ok("train-upscaler", "--data", "synthetic", "--factor", "4", "--crop", "16", "--batch", "2", "--channels", "4",
+                "--convs", "3", "--d-channels", "4", "--images", "4", "--samples", "2", "--out",
+                upscalerRun.toString());
+        Path png = tmp.resolve("learned.png");
+        Result r = ok("generate", "--checkpoint", run.toString(), "--seeds", "2", "--out", png.toString(),
+                "--print", "64x64px", "--dpi", "100", "--upscaler", upscalerRun.toString());
+        // 8 px -> 32 px with the x4 upscaler (another pass would overshoot 64), then bicubic 32 -> 64.
+        assertTrue(r.out().contains("64x64px at 100 dpi = 64x64 px PNG; upscaled 8 -> 32 px with the learned x4 "
+                + "upscaler (" + upscalerRun.resolve("checkpoints")), r.out());
+        assertTrue(r.out().contains("), then 32 -> 64 px with bicubic"), r.out());
+        ImageInfo info = Imaging.getImageInfo(png.toFile());
+        assertEquals(64, info.getWidth());
+        assertEquals(100, info.getPhysicalWidthDpi());
+
+        assertOneLineError(run("generate", "--checkpoint", run.toString(), "--seeds", "2", "--out",
+                tmp.resolve("x.png").toString(), "--upscaler", upscalerRun.toString()), "--upscaler works with --print");
     }
 
     @Test

@@ -4,6 +4,7 @@ import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
 import atelier.gan.pgan.Generator;
 import atelier.gan.pgan.PganCheckpoint;
+import atelier.gan.upscale.UpscalerCheckpoint;
 import atelier.gan.sample.Latents;
 import atelier.nn.io.Checkpoint;
 import atelier.tools.image.ImageFiles;
@@ -57,6 +58,11 @@ public final class GenerateCommand implements Callable<Integer> {
             + "the file (default: ${DEFAULT-VALUE}).")
     double dpi;
 
+    @Option(names = "--upscaler", paramLabel = "RUN|FILE",
+            description = "A trained upscaler (run folder or checkpoint) that takes the model's images up to --print "
+                    + "size; without it the bicubic resize does.")
+    Path upscaler;
+
     @Option(names = "--format", paramLabel = "png|tiff",
             description = "File format (default: from --out's extension, else png).")
     String format;
@@ -82,7 +88,14 @@ public final class GenerateCommand implements Callable<Integer> {
             Checkpoint checkpoint = model.load(log);
             Generator g = PganCheckpoint.averageGenerator(cpu, checkpoint);
             Renderer renderer = sampling.renderer(cpu, g, checkpoint, log);
-            PrintExport export = printSize == null ? null : new PrintExport(cpu, printSize, fileFormat, g.resolution());
+            if (upscaler != null && printSize == null) {
+                throw new IllegalArgumentException("--upscaler works with --print (the size to upscale to)");
+            }
+            Checkpoint upscalerCheckpoint = upscaler == null ? null
+                    : UpscalerCheckpoint.loadRunOrFile(upscaler, log::println);
+            PrintExport export = printSize == null ? null : new PrintExport(cpu, printSize, fileFormat, g.resolution(),
+                    upscalerCheckpoint == null ? null : UpscalerCheckpoint.upscaler(cpu, upscalerCheckpoint),
+                    upscalerCheckpoint == null ? null : upscalerCheckpoint.file().toString());
             log.printf(Locale.ROOT, "%d images at %d px from %s (truncation %s)%n", seedList.length, g.resolution(),
                     checkpoint.file(), renderer.truncation());
             if (export != null) {
