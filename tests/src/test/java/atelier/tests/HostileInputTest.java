@@ -144,6 +144,17 @@ class HostileInputTest {
     }
 
     @Test
+    void divergenceStopsTheRunBeforeAnythingIsSaved() throws IOException {
+        Path out = tmp.resolve("diverged");
+        // A learning rate of 1e30 sends the weights to infinity within a step or two.
+        Result r = atelier("train", "--data", "synthetic", "--out", out.toString(), "--max-resolution", "8",
+                "--latent", "8", "--max-channels", "8", "--min-channels", "8", "--images-per-phase", "64",
+                "--batch", "8", "--checkpoint-every", "8", "--lr", "1e30");
+        assertOneLineError(r, "training diverged at 4 px", "images shown", "the last checkpoint is intact");
+        assertTrue(new RunFolder(out).checkpoints().isEmpty(), "no checkpoint of a diverged step");
+    }
+
+    @Test
     void trainFlagsAreValidatedWithWhatToDo() {
         Path out = tmp.resolve("r");
         String[][] bad = {
