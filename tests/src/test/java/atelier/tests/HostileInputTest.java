@@ -127,6 +127,12 @@ class HostileInputTest {
         assertOneLineError(atelier("train", "--data", "synthetic", "--out", tmp.resolve("g3").toString(),
                 "--grow-from", text.toString()), text.toString());
 
+        // A PGAN checkpoint given to the upscaler.
+        Path picture = tmp.resolve("picture.png");
+        png(picture, 12);
+        assertOneLineError(atelier("upscale", picture.toString(), "--checkpoint", good.toString(), "--out",
+                tmp.resolve("up.png").toString()), good.toString(), "not an upscaler checkpoint");
+
         // A model larger than the one asked for.
         assertOneLineError(atelier("train", "--data", "synthetic", "--out", tmp.resolve("g4").toString(),
                 "--grow-from", good.toString(), "--max-resolution", "4"), good.toString(), "8 px");
