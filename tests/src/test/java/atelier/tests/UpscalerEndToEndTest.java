@@ -1,6 +1,7 @@
 package atelier.tests;
 
 import atelier.tools.Main;
+import org.apache.commons.imaging.Imaging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +92,18 @@ class UpscalerEndToEndTest {
         }
         assertEquals(11811, pixelsPerMetre(tiled), "300 dpi");
 
+        // TIFF, written whole: the same pixels and the resolution in the file.
+        Path tiff = dir.resolve("tiled.tif");
+        assertEquals(0, run("upscale", picture.toString(), "--checkpoint", runDir.toString(), "--out",
+                tiff.toString(), "--tile", "3", "--dpi", "150").code());
+        BufferedImage t = Imaging.getBufferedImage(tiff.toFile());
+        for (int y = 0; y < 36; y++) {
+            for (int x = 0; x < 52; x++) {
+                assertEquals(a.getRGB(x, y) & 0xffffff, t.getRGB(x, y) & 0xffffff, "TIFF pixel " + x + ", " + y);
+            }
+        }
+        assertEquals(150, Imaging.getImageInfo(tiff.toFile()).getPhysicalWidthDpi());
+
         Path print = dir.resolve("print.png");
         Result to = run("upscale", picture.toString(), "--checkpoint",
                 runDir.resolve("checkpoints/images-000000000012.safetensors").toString(), "--to", "100", "--out",
@@ -130,10 +143,10 @@ class UpscalerEndToEndTest {
                 "--out", dir.resolve("o.png").toString());
         assertEquals(2, both.code());
         assertTrue(both.err().startsWith("atelier: --factor and --to exclude each other"), both.err());
-        Result tiff = run("upscale", picture.toString(), "--checkpoint", dir.toString(), "--out",
-                dir.resolve("o.tif").toString());
-        assertEquals(2, tiff.code());
-        assertTrue(tiff.err().contains("only PNG is written"), tiff.err());
+        Result jpeg = run("upscale", picture.toString(), "--checkpoint", dir.toString(), "--out",
+                dir.resolve("o.jpg").toString());
+        assertEquals(2, jpeg.code());
+        assertTrue(jpeg.err().contains("PNG or TIFF is written"), jpeg.err());
         Result noRun = run("upscale", picture.toString(), "--checkpoint", dir.toString(), "--out",
                 dir.resolve("o.png").toString());
         assertEquals(1, noRun.code());

@@ -18,6 +18,18 @@ public final class TiledUpscaler {
         void accept(Tensor band, int firstRow) throws IOException;
     }
 
+    /** Bands collected into one whole output [1, 3, H, W] (for writers that need the whole image at once). */
+    public static Bands into(Tensor whole) {
+        int h = whole.dim(2);
+        int w = whole.dim(3);
+        return (band, firstRow) -> {
+            int rows = band.dim(2);
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(band.data(), c * rows * w, whole.data(), (c * h + firstRow) * w, rows * w);
+            }
+        };
+    }
+
     private final Upscaler upscaler;
     private final int tile;
 

@@ -104,12 +104,7 @@ final class PrintExport {
         int h = image.dim(2) * f;
         int w = image.dim(3) * f;
         Tensor out = Tensor.zeros(1, 3, h, w);
-        new TiledUpscaler(upscaler, TILE).upscale(image, (band, firstRow) -> {
-            int rows = band.dim(2);
-            for (int c = 0; c < 3; c++) {
-                System.arraycopy(band.data(), c * rows * w, out.data(), (c * h + firstRow) * w, rows * w);
-            }
-        }, () -> { });
+        new TiledUpscaler(upscaler, TILE).upscale(image, TiledUpscaler.into(out), () -> { });
         return out;
     }
 }

@@ -7,6 +7,7 @@ import atelier.gan.upscale.Upscaler;
 import atelier.gan.upscale.UpscalerCheckpoint;
 import atelier.nn.io.Checkpoint;
 import atelier.tools.image.BandResizer;
+import atelier.tools.image.ImageFiles;
 import atelier.tools.image.PngRowWriter;
 import atelier.tools.image.SourceImages;
 import picocli.CommandLine.Command;
@@ -34,6 +35,9 @@ import java.util.concurrent.Callable;
 @Command(name = "upscale", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Upscale an image with a model from 'atelier train-upscaler', tile by tile, to a PNG."})
 public final class UpscaleCommand implements Callable<Integer> {
+    /** The resolution a TIFF records when no --dpi is asked for: TIFF's own default. */
+    private static final double TIFF_DEFAULT_DPI = 72;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to upscale (PNG, JPEG, TIFF, BMP, GIF).")
     Path input;
 
@@ -48,7 +52,8 @@ public final class UpscaleCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "PX", description = "Make the longer side PX pixels (e.g. 6000), keeping the aspect.")
     Integer to;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "The output PNG.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.png|.tif",
+            description = "The output: PNG (written band by band, memory follows --tile) or TIFF (written whole).")
     Path out;
 
     @Option(names = "--dpi", defaultValue = "0", description = "Print resolution to record in the PNG (default: none).")
@@ -97,13 +102,20 @@ public final class UpscaleCommand implements Callable<Integer> {
             TiledUpscaler tiler = new TiledUpscaler(upscaler, tile);
             Progress progress = new Progress(log, "tiles", tiler.tiles(h, w));
             long[] tilesDone = {0};
-            try (PngRowWriter png = new PngRowWriter(out, (int) outW, (int) outH, dpi)) {
-                TiledUpscaler.Bands sink = (band, firstRow) -> png.writeRows(band);
-                if (outW != (long) w * f || outH != (long) h * f) {
-                    sink = new BandResizer(cpu, h * f, (int) outH, (int) outW, sink);
+            if (tiff()) {
+                // TIFF is written whole (commons-imaging has no row-by-row TIFF writer): memory follows the output.
+                Tensor whole = Tensor.zeros(1, 3, (int) outH, (int) outW);
+                tiler.upscale(image, resizing(cpu, h * f, w * f, (int) outH, (int) outW, TiledUpscaler.into(whole)),
+                        () -> progress.update(++tilesDone[0], ""));
+                ImageFiles.writeWithDpi(ImageFiles.image(whole, 0), out, ImageFiles.PrintFormat.TIFF,
+                        dpi > 0 ? dpi : TIFF_DEFAULT_DPI);
+            } else {
+                try (PngRowWriter png = new PngRowWriter(out, (int) outW, (int) outH, dpi)) {
+                    tiler.upscale(image, resizing(cpu, h * f, w * f, (int) outH, (int) outW,
+                            (band, firstRow) -> png.writeRows(band)),
+                            () -> progress.update(++tilesDone[0], ""));
+                    png.finish();
                 }
-                tiler.upscale(image, sink, () -> progress.update(++tilesDone[0], ""));
-                png.finish();
             }
             log.printf(Locale.ROOT, "wrote %s: %d x %d px from %d x %d (x%d upscaler %s%s%s) in %s%n", out, outW, outH,
                     w, h, f, saved.file().getFileName(),
@@ -111,6 +123,17 @@ public final class UpscaleCommand implements Callable<Integer> {
                     dpi > 0 ? ", " + dpi + " dpi" : "", progress.elapsed());
         }
         return 0;
+    }
+
+    /** The sink, behind a streamed bicubic resize when the output is not the upscaled size. */
+    private static TiledUpscaler.Bands resizing(CpuDevice cpu, int upH, int upW, int outH, int outW,
+                                                TiledUpscaler.Bands sink) {
+        return outH == upH && outW == upW ? sink : new BandResizer(cpu, upH, outH, outW, sink);
+    }
+
+    private boolean tiff() {
+        String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".tif") || name.endsWith(".tiff");
     }
 
     /** The image as [1, 3, H, W] in [-1, 1]. */
@@ -146,8 +169,9 @@ public final class UpscaleCommand implements Callable<Integer> {
         if (dpi < 0) {
             throw new ParameterException(spec.commandLine(), "--dpi must be >= 0, got " + dpi);
         }
-        if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw new ParameterException(spec.commandLine(), "--out " + out + ": only PNG is written (name it .png)");
+        if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png") && !tiff()) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": PNG or TIFF is written (name it "
+                    + ".png, .tif or .tiff)");
         }
         if (!Files.isRegularFile(input)) {
             throw new ParameterException(spec.commandLine(), "IMAGE " + input + " does not exist or is not a file");
