@@ -12,8 +12,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,13 +36,12 @@ class DiskFullTest {
                 "cannot mount a tmpfs here (not root?)");
         try {
             Path out = disk.resolve("run");
-            StringWriter err = new StringWriter();
-            int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "train", "--data",
-                    "synthetic", "--max-resolution", "8", "--latent", "16", "--max-channels", "16", "--min-channels",
-                    "8", "--images-per-phase", "200", "--batch", "8", "--checkpoint-every", "8", "--keep", "2",
-                    "--sample-every", "1000", "--samples", "4", "--out", out.toString());
-            assertEquals(1, code, err.toString());
-            String message = err.toString().strip();
+            Cli r = atelier("train", "--data", "synthetic", "--max-resolution", "8", "--latent", "16",
+                    "--max-channels", "16", "--min-channels", "8", "--images-per-phase", "200", "--batch", "8",
+                    "--checkpoint-every", "8", "--keep", "2", "--sample-every", "1000", "--samples", "4", "--out",
+                    out.toString());
+            assertEquals(1, r.code, r.err);
+            String message = r.err.strip();
             assertEquals(1, message.lines().count(), message);
             assertTrue(message.startsWith("atelier: cannot ") && message.contains(out.toString())
                     && message.contains("No space left on device"), message);
@@ -56,6 +57,46 @@ class DiskFullTest {
         } finally {
             assertEquals(0, run("umount", disk.toString()));
         }
+    }
+
+    @Test
+    void fullDiskWhileWritingAPrintKeepsThePreviousFile(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("model");
+        assertEquals(0, atelier("train", "--data", "synthetic", "--out", model.toString(), "--max-resolution", "8",
+                "--latent", "8", "--max-channels", "8", "--min-channels", "8", "--images-per-phase", "16",
+                "--batch", "8", "--samples", "4").code);
+        Path disk = Files.createDirectory(dir.resolve("small-disk"));
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", disk.toString()) == 0,
+                "cannot mount a tmpfs here (not root?)");
+        try {
+            Path print = disk.resolve("print.png");
+            assertEquals(0, atelier("generate", "--checkpoint", model.toString(), "--seeds", "1", "--print",
+                    "32x32px", "--out", print.toString()).code);
+            byte[] before = Files.readAllBytes(print);
+            // About 1 MB of PNG on a 300 KiB disk.
+            Cli big = atelier("generate", "--checkpoint", model.toString(), "--seeds", "1", "--print",
+                    "1000x1000px", "--out", print.toString());
+            assertEquals(1, big.code, big.err);
+            String message = big.err.strip();
+            assertEquals(1, message.lines().count(), message);
+            assertTrue(message.startsWith("atelier: cannot write " + print) && message.contains("No space left"),
+                    message);
+            assertArrayEquals(before, Files.readAllBytes(print), "the previous print is intact");
+            try (Stream<Path> files = Files.list(disk)) {
+                assertEquals(List.of(print), files.toList(), "no temporary file left");
+            }
+        } finally {
+            assertEquals(0, run("umount", disk.toString()));
+        }
+    }
+
+    private record Cli(int code, String err) {
+    }
+
+    private static Cli atelier(String... args) {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
+        return new Cli(code, err.toString());
     }
 
     private static int run(String... command) throws IOException, InterruptedException {

@@ -33,12 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainKillTest {
     private static final List<String> TRAIN = List.of("train", "--data", "synthetic", "--max-resolution", "8",
             "--latent", "16", "--max-channels", "16", "--min-channels", "8", "--images-per-phase", "400",
-            "--batch", "8", "--checkpoint-every", "8", "--keep", "2", "--sample-every", "64", "--samples", "4",
+            "--batch", "8", "--keep", "2", "--sample-every", "64", "--samples", "4",
             "--threads", "2");
 
-    private static List<String> train(Path run, String... more) {
+    /** Training into {@code run} with a checkpoint every {@code checkpointEvery} images. */
+    private static List<String> train(Path run, int checkpointEvery, String... more) {
         List<String> args = new ArrayList<>(TRAIN);
-        args.addAll(List.of("--out", run.toString()));
+        args.addAll(List.of("--out", run.toString(), "--checkpoint-every", Integer.toString(checkpointEvery)));
         args.addAll(List.of(more));
         return args;
     }
@@ -52,11 +53,39 @@ class TrainKillTest {
     }
 
     @Test
+    void sigtermWritesACheckpointAndSaysHowToResume(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Path log = dir.resolve("log.txt");
+        RunFolder folder = new RunFolder(run);
+        Process p = start(train(run, 100000), log);
+        // Wait for the first sample grid (written before the first step), then a few steps more.
+        while (p.isAlive() && !Files.exists(run.resolve("losses.csv"))) {
+            Thread.sleep(5);
+        }
+        while (p.isAlive() && Files.readAllLines(run.resolve("losses.csv")).size() < 4) {
+            Thread.sleep(5);
+        }
+        assertTrue(p.isAlive(), "the run ended before the signal: " + Files.readString(log));
+        assertFalse(folder.hasCheckpoints(), "no checkpoint is due yet (every 100000 images)");
+        p.destroy(); // SIGTERM
+        assertEquals(143, p.waitFor(), Files.readString(log));
+        String output = Files.readString(log);
+        long stoppedAt = RunFolder.imagesShown(folder.checkpoints().getLast());
+        assertTrue(output.contains("stopped at " + stoppedAt + " images; resume with --resume " + run), output);
+        assertEquals(stoppedAt / 8 + 1, Files.readAllLines(run.resolve("losses.csv")).size(), "a row per step saved");
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        assertEquals(0, Main.run(new PrintWriter(out), new PrintWriter(err),
+                train(run, 100000, "--resume").toArray(String[]::new)), err.toString());
+        assertTrue(out.toString().contains("resuming " + folder.checkpointFile(stoppedAt)), out.toString());
+    }
+
+    @Test
     void killedRunsResumeToTheSameEndAsAnUnbrokenRun(@TempDir Path dir) throws Exception {
         Path unbroken = dir.resolve("unbroken");
         StringWriter err = new StringWriter();
         assertEquals(0, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
-                train(unbroken).toArray(String[]::new)), err.toString());
+                train(unbroken, 8).toArray(String[]::new)), err.toString());
 
         Path run = dir.resolve("killed");
         RunFolder folder = new RunFolder(run);
@@ -65,7 +94,8 @@ class TrainKillTest {
         for (int kill = 0; kill < 3; kill++) {
             long reached = folder.hasCheckpoints() ? RunFolder.imagesShown(folder.checkpoints().getLast()) : 0;
             long target = reached + 8 + random.nextInt((int) (total - reached) / 2);
-            Process p = start(folder.hasCheckpoints() ? train(run, "--resume") : train(run), dir.resolve("log.txt"));
+            Process p = start(folder.hasCheckpoints() ? train(run, 8, "--resume") : train(run, 8),
+                    dir.resolve("log.txt"));
             // Wait until the run has passed the target, then kill it a random moment later: mid-step or mid-write.
             while (p.isAlive() && (!folder.hasCheckpoints()
                     || RunFolder.imagesShown(folder.checkpoints().getLast()) < target)) {
@@ -81,7 +111,7 @@ class TrainKillTest {
             assertTrue(RunFolder.imagesShown(newest.file()) >= target, "progress was kept");
         }
         assertEquals(0, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
-                train(run, "--resume").toArray(String[]::new)), err.toString());
+                train(run, 8, "--resume").toArray(String[]::new)), err.toString());
         try (Stream<Path> files = Files.list(run.resolve("checkpoints"))) {
             assertFalse(files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")), "temporary files remain");
         }
