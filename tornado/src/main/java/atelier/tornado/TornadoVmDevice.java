@@ -236,17 +236,8 @@ public final class TornadoVmDevice implements Device {
     public float l1Distance(Tensor a, Tensor b) {
         requireSameShape("l1 operand", b, a);
         int n = a.numel();
-        if (n == 0) {
-            return 0f;
-        }
-        int blocks = (n + REDUCE_BLOCK - 1) / REDUCE_BLOCK;
-        float[] partial = new float[blocks];
-        graphs.launch(blocks, in(a.data(), b.data()), out(partial), (g, id, c) -> g.task(id,
+        return reduce(n, in(a.data(), b.data()), (blocks, partial) -> (g, id, c) -> g.task(id,
                 TornadoKernels::l1BlockSums, c, blocks, a.data(), b.data(), n, REDUCE_BLOCK, partial));
-        graphs.toHost(partial);
-        float[] total = new float[1];
-        Reduce.blockSums(0, 1, partial, blocks, blocks, 1f, total);
-        return total[0];
     }
 
     @Override
@@ -474,19 +465,32 @@ public final class TornadoVmDevice implements Device {
                 TornadoKernels::reduceBlockSumsOfSquares, c, rows, x.data(), x.numel(), rowSize, 1f, out.data()));
     }
 
-    /** Block sums on the GPU, then the host adds the block sums in order: the same result as the CPU device. */
+    /** The task of a reduction's first pass, filling {@code partial} with the sums of {@code blocks} blocks. */
+    @FunctionalInterface
+    private interface FirstPass {
+        TaskGraphs.TaskAdder blockSums(int blocks, float[] partial);
+    }
+
     private float reduce(Tensor x, boolean squares) {
         int n = x.numel();
+        return reduce(n, in(x.data()), (blocks, partial) -> squares
+                ? (g, id, c) -> g.task(id, TornadoKernels::reduceBlockSumsOfSquares, c, blocks, x.data(), n,
+                        REDUCE_BLOCK, 1f, partial)
+                : (g, id, c) -> g.task(id, TornadoKernels::reduceBlockSums, c, blocks, x.data(), n, REDUCE_BLOCK, 1f,
+                        partial));
+    }
+
+    /**
+     * Block sums of {@code n} elements on the GPU, then the host adds the block sums in order: the same result as
+     * the CPU device.
+     */
+    private float reduce(int n, Object[] reads, FirstPass firstPass) {
         if (n == 0) {
             return 0f;
         }
         int blocks = (n + REDUCE_BLOCK - 1) / REDUCE_BLOCK;
         float[] partial = new float[blocks];
-        graphs.launch(blocks, in(x.data()), out(partial), squares
-                ? (g, id, c) -> g.task(id, TornadoKernels::reduceBlockSumsOfSquares, c, blocks, x.data(), n,
-                        REDUCE_BLOCK, 1f, partial)
-                : (g, id, c) -> g.task(id, TornadoKernels::reduceBlockSums, c, blocks, x.data(), n, REDUCE_BLOCK, 1f,
-                        partial));
+        graphs.launch(blocks, reads, out(partial), firstPass.blockSums(blocks, partial));
         graphs.toHost(partial);
         float[] total = new float[1];
         Reduce.blockSums(0, 1, partial, blocks, blocks, 1f, total);

@@ -191,8 +191,9 @@ public final class TrainCommand implements Callable<Integer> {
         given.put("--lr", new Object[] {lr, saved.adam().lr()});
         given.put("--ema", new Object[] {ema, saved.emaBeta()});
         given.put("--seed", new Object[] {seed, saved.seed()});
+        Object[] augmentations = {augmentation.augmentation(), saved.augmentation()};
         for (String flag : AugmentationOptions.NAMES) {
-            given.put(flag, new Object[] {augmentation.augmentation(), saved.augmentation()});
+            given.put(flag, augmentations);
         }
         for (Map.Entry<String, Object[]> e : given.entrySet()) {
             Object[] values = e.getValue();

@@ -30,10 +30,11 @@ import java.util.concurrent.Callable;
  * {@code atelier upscale}: an image to print size with a trained upscaler, tile by tile (tiles overlap by the
  * network's reach, so there are no seams and the result equals a whole-image pass), written to a PNG row band by
  * row band, so memory follows the tile size and not the print size. {@code --to} sizes other than the upscaler's
- * factor are reached by resizing its output (antialiased bicubic), also band by band.
+ * factor are reached by resizing its output (antialiased bicubic), also band by band. A TIFF output is collected
+ * whole and written at the end (commons-imaging writes no TIFF row by row).
  */
 @Command(name = "upscale", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Upscale an image with a model from 'atelier train-upscaler', tile by tile, to a PNG."})
+        description = {"Upscale an image with a model from 'atelier train-upscaler', tile by tile, to a PNG (or a TIFF)."})
 public final class UpscaleCommand implements Callable<Integer> {
     /** The resolution a TIFF records when no --dpi is asked for: TIFF's own default. */
     private static final double TIFF_DEFAULT_DPI = 72;
@@ -56,7 +57,7 @@ public final class UpscaleCommand implements Callable<Integer> {
             description = "The output: PNG (written band by band, memory follows --tile) or TIFF (written whole).")
     Path out;
 
-    @Option(names = "--dpi", defaultValue = "0", description = "Print resolution to record in the PNG (default: none).")
+    @Option(names = "--dpi", defaultValue = "0", description = "Print resolution to record in the file (default: none; a TIFF records 72).")
     int dpi;
 
     @Option(names = "--tile", defaultValue = "128",

@@ -13,6 +13,7 @@ import atelier.tools.cli.Progress;
 import atelier.tools.image.ImageFiles;
 import atelier.tools.image.LossPlot;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -130,9 +131,10 @@ public final class PganRun extends TrainingRun {
         int columns = (int) Math.ceil(Math.sqrt(settings.sampleCount()));
         Tensor images = trainer.averageGenerator().forward(latents);
         trainer.device().toHost(images);
-        ImageFiles.writePng(ImageFiles.grid(images, columns),
-                folder.file("samples").resolve(String.format("images-%012d.png", trainer.imagesShown())));
-        ImageFiles.writePng(ImageFiles.grid(images, columns), folder.file("samples.png"));
+        BufferedImage grid = ImageFiles.grid(images, columns);
+        ImageFiles.writePng(grid, folder.file("samples").resolve(String.format("images-%012d.png",
+                trainer.imagesShown())));
+        ImageFiles.writePng(grid, folder.file("samples.png"));
         int resolution = trainer.generator().resolution();
         ImageFiles.writePng(ImageFiles.grid(data.batch(resolution, settings.sampleCount(),
                 new Rng(trainer.config().seed() + 2)), columns), folder.file("real.png"));
