@@ -35,6 +35,7 @@ public final class Sequential implements TwiceDifferentiable {
         return x;
     }
 
+    /** Each layer drops its cache as soon as its own backward is done, not when the whole chain is. */
     @Override
     public Tensor backward(Tensor dy) {
         for (int i = layers.size() - 1; i >= 0; i--) {
@@ -43,21 +44,32 @@ public final class Sequential implements TwiceDifferentiable {
         return dy;
     }
 
+    @Override
+    public Tensor backwardRetaining(Tensor dy) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            dy = twiceDifferentiable(layers.get(i)).backwardRetaining(dy);
+        }
+        return dy;
+    }
+
+    @Override
+    public void release() {
+        for (Layer layer : layers) {
+            layer.release();
+        }
+    }
+
     /**
-     * Reverses the backward layer by layer (first to last), then carries each layer's input cotangent xBar back
-     * through the layers below it with ordinary backward calls, so that parameters feeding a layer whose backward
-     * depends on its input (minibatch stddev) get their share.
+     * Reverses the retaining backward layer by layer (first to last), then carries each layer's input cotangent
+     * xBar back through the layers below it with ordinary backward calls, so that parameters feeding a layer whose
+     * backward depends on its input (minibatch stddev) get their share.
      */
     @Override
     public SecondOrder backwardOfBackward(Tensor dxBar) {
         Tensor[] xBars = new Tensor[layers.size()];
         Tensor cotangent = dxBar;
         for (int i = 0; i < layers.size(); i++) {
-            if (!(layers.get(i) instanceof TwiceDifferentiable layer)) {
-                throw new IllegalStateException(layers.get(i).getClass().getSimpleName()
-                        + " does not support second-order gradients (needed by the gradient penalty)");
-            }
-            SecondOrder reversed = layer.backwardOfBackward(cotangent);
+            SecondOrder reversed = twiceDifferentiable(layers.get(i)).backwardOfBackward(cotangent);
             cotangent = reversed.dyBar();
             xBars[i] = reversed.xBar();
         }
@@ -75,6 +87,14 @@ public final class Sequential implements TwiceDifferentiable {
             }
         }
         return new SecondOrder(cotangent, carried);
+    }
+
+    private static TwiceDifferentiable twiceDifferentiable(Layer layer) {
+        if (!(layer instanceof TwiceDifferentiable twice)) {
+            throw new IllegalStateException(layer.getClass().getSimpleName()
+                    + " does not support second-order gradients (needed by the gradient penalty)");
+        }
+        return twice;
     }
 
     @Override

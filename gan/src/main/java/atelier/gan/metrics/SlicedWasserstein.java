@@ -99,7 +99,7 @@ public final class SlicedWasserstein {
                     + "metric measures " + resolution() + " px");
         }
         return describe(n, rng, progress,
-                count -> generator.forward(rng.gaussian(count, generator.shape().latent())));
+                count -> generator.sample(rng.gaussian(count, generator.shape().latent())));
     }
 
     private Descriptors describe(int n, Rng rng, LongConsumer progress, IntFunction<Tensor> batches) {

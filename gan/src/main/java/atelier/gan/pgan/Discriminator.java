@@ -113,18 +113,31 @@ public final class Discriminator {
 
     /**
      * Accumulates parameter gradients from the gradient of the loss with respect to the last scores, and returns
-     * the gradient with respect to the input images.
+     * the gradient with respect to the input images. Each layer drops its forward cache once past it.
      */
     public Tensor backward(Tensor dScores) {
+        return backward(dScores, false);
+    }
+
+    /** {@link #backward} keeping what {@link #backwardOfBackward} needs (the gradient penalty's first pass). */
+    public Tensor backwardRetaining(Tensor dScores) {
+        return backward(dScores, true);
+    }
+
+    private Tensor backward(Tensor dScores, boolean retain) {
         Tensor dh = dScores;
         for (int l = 0; l < level(); l++) {
-            dh = blocks.get(l).backward(dh);
+            dh = backward(blocks.get(l), dh, retain);
         }
-        return backwardTop(dh);
+        return backwardTop(dh, retain);
+    }
+
+    private static Tensor backward(Sequential part, Tensor dy, boolean retain) {
+        return retain ? part.backwardRetaining(dy) : part.backward(dy);
     }
 
     /** Backward through the newest level (and the faded-out path): from the features it feeds below to images. */
-    private Tensor backwardTop(Tensor dh) {
+    private Tensor backwardTop(Tensor dh, boolean retain) {
         int top = level();
         Tensor dNew = dh;
         Tensor dImagesOld = null;
@@ -133,9 +146,10 @@ public final class Discriminator {
             device.scale(dh, alpha, dNew);
             Tensor dOld = dh.zerosLike();
             device.scale(dh, 1f - alpha, dOld);
-            dImagesOld = fadeDownsample.backward(fromRgb.get(top - 1).backward(dOld));
+            Tensor dPooled = backward(fromRgb.get(top - 1), dOld, retain);
+            dImagesOld = retain ? fadeDownsample.backwardRetaining(dPooled) : fadeDownsample.backward(dPooled);
         }
-        Tensor dImages = fromRgb.get(top).backward(blocks.get(top).backward(dNew));
+        Tensor dImages = backward(fromRgb.get(top), backward(blocks.get(top), dNew, retain), retain);
         if (dImagesOld != null) {
             device.add(dImages, dImagesOld, dImages);
         }
@@ -143,11 +157,11 @@ public final class Discriminator {
     }
 
     /**
-     * The reverse of the last {@link #backward} (gradient penalties): given the cotangent of the image gradient it
-     * returned, accumulates into the parameter gradients the derivative of sum(dImagesBar * dImages). Runs each
-     * part's reverse from the images up to the scores, then carries the input cotangents of parts whose backward
-     * depends on their input (minibatch stddev in level 0) back down through the forward. The images themselves
-     * are constants here, so their own cotangent is dropped.
+     * The reverse of the last {@link #backwardRetaining} (gradient penalties): given the cotangent of the image
+     * gradient it returned, accumulates into the parameter gradients the derivative of sum(dImagesBar * dImages).
+     * Runs each part's reverse from the images up to the scores, then carries the input cotangents of parts whose
+     * backward depends on their input (minibatch stddev in level 0) back down through the forward. The images
+     * themselves are constants here, so their own cotangent is dropped. Ends the pass: every cache is released.
      */
     public void backwardOfBackward(Tensor dImagesBar) {
         int top = level();
@@ -181,11 +195,21 @@ public final class Discriminator {
             }
         }
         if (carried != null) {
-            backwardTop(carried);
+            backwardTop(carried, false);
         }
         if (newBlock.xBar() != null) {
             fromRgb.get(top).backward(newBlock.xBar());
         }
+        release();
+    }
+
+    /** Drops every layer's cache (after a pass, or after a forward that no backward follows). */
+    public void release() {
+        for (int l = 0; l < blocks.size(); l++) {
+            blocks.get(l).release();
+            fromRgb.get(l).release();
+        }
+        fadeDownsample.release();
     }
 
     /** Parameters of every level grown so far, in a fixed order. */

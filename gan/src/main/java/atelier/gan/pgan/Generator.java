@@ -34,10 +34,7 @@ public final class Generator {
     /** Normalizes the latent onto the sphere of radius sqrt(latent) before level 0 (no parameters). */
     private final PixelNorm latentNorm;
     private float alpha = 1f;
-    // Kept by forward for backward.
-    private Tensor features;
     private boolean fading;
-    private boolean truncated;
 
     public Generator(Device device, PganShape shape, Random init) {
         this.device = device;
@@ -105,22 +102,32 @@ public final class Generator {
         this.alpha = alpha;
     }
 
-    /** Images [N, imageChannels, R, R] from latents [N, latent]. */
+    /** Images [N, imageChannels, R, R] from latents [N, latent], keeping what {@link #backward} needs. */
     public Tensor forward(Tensor z) {
         return forward(z, null, 1f);
     }
 
+    /** Images that no backward follows (fakes for the critic, samples): nothing is kept. */
+    public Tensor sample(Tensor z) {
+        return sample(z, null, 1f);
+    }
+
     /**
-     * Images with the truncation trick, for sampling (no backward after it): the level-0 block's output is pulled
-     * toward {@code meanFeatures} [C, 4, 4], the mean of that output over random latents, as h' = mean + psi (h -
-     * mean). This is where truncation acts in PGAN: scaling z (toward its mean 0) changes nothing, as pixel norms
-     * and the positively homogeneous leaky ReLU undo it up to the biases. psi 1 is plain sampling.
+     * Images with the truncation trick, for sampling: the level-0 block's output is pulled toward
+     * {@code meanFeatures} [C, 4, 4], the mean of that output over random latents, as h' = mean + psi (h - mean).
+     * This is where truncation acts in PGAN: scaling z (toward its mean 0) changes nothing, as pixel norms and the
+     * positively homogeneous leaky ReLU undo it up to the biases. psi 1 is plain sampling.
      */
-    public Tensor forward(Tensor z, Tensor meanFeatures, float truncation) {
+    public Tensor sample(Tensor z, Tensor meanFeatures, float truncation) {
+        Tensor image = forward(z, meanFeatures, truncation);
+        release();
+        return image;
+    }
+
+    private Tensor forward(Tensor z, Tensor meanFeatures, float truncation) {
         int top = level();
         Tensor h = baseFeatures(z);
-        truncated = truncation != 1f;
-        if (truncated) {
+        if (truncation != 1f) {
             meanFeatures.requireShape("mean features", h.dim(1), h.dim(2), h.dim(3));
             Tensor pulled = h.zerosLike();
             int size = meanFeatures.numel();
@@ -135,8 +142,7 @@ public final class Generator {
             previous = h;
             h = blocks.get(l).forward(h);
         }
-        features = h;
-        Tensor image = toRgb.get(top).forward(features);
+        Tensor image = toRgb.get(top).forward(h);
         fading = top > 0 && alpha < 1f;
         if (fading) {
             Tensor old = fadeUpsample.forward(toRgb.get(top - 1).forward(previous));
@@ -160,9 +166,6 @@ public final class Generator {
 
     /** Accumulates parameter gradients from the gradient of the loss with respect to the last images. */
     public void backward(Tensor dImage) {
-        if (truncated) {
-            throw new IllegalStateException("no backward through a truncated forward (it is for sampling)");
-        }
         int top = level();
         Tensor dNew = dImage;
         Tensor dPrevious = null;
@@ -180,6 +183,16 @@ public final class Generator {
         for (int l = top - 1; l >= 0; l--) {
             dh = blocks.get(l).backward(dh);
         }
+    }
+
+    /** Drops every layer's cache, as after a backward. */
+    public void release() {
+        latentNorm.release();
+        for (int l = 0; l < blocks.size(); l++) {
+            blocks.get(l).release();
+            toRgb.get(l).release();
+        }
+        fadeUpsample.release();
     }
 
     /** Number of parameters that {@code level} adds (its block and its toRGB). */

@@ -78,7 +78,7 @@ public final class ProgressiveTrainer {
 
         Tensor real = fadeReal(config.augmentation().apply(device, data.batch(generator.resolution(), n, rng), rng),
                 alpha, level);
-        Tensor fake = generator.forward(rng.gaussian(n, latent));
+        Tensor fake = generator.sample(rng.gaussian(n, latent));
         WganGp.DiscriminatorLoss dLoss = losses.discriminatorGradients(discriminator, real, fake, rng.uniform(n));
         discriminatorAdam.step();
 

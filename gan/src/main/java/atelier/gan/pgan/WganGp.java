@@ -88,7 +88,7 @@ public final class WganGp {
         Tensor scores = d.forward(mixed);
         Tensor ones = scores.zerosLike();
         device.fill(ones, 1f);
-        Tensor g = d.backward(ones);
+        Tensor g = d.backwardRetaining(ones);
         zeroGradients(d);
 
         Tensor sumSq = Tensor.zeros(n);

@@ -43,6 +43,6 @@ public record LatentEdit(float truncation, Tensor meanFeatures, Tensor offset) {
         if (offset != null) {
             device.biasAdd(z, offset);
         }
-        return generator.forward(z, meanFeatures, truncation);
+        return generator.sample(z, meanFeatures, truncation);
     }
 }

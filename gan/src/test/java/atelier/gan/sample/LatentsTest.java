@@ -76,8 +76,8 @@ class LatentsTest {
             for (int i = 0; i < features.numel(); i++) {
                 mean.data()[i % size] += features.data()[i] / 256;
             }
-            assertArrayEquals(plain.data(), g.forward(z, mean, 1f).data(), "psi 1: plain sampling");
-            Tensor atMean = g.forward(z, mean, 0f).copy();
+            assertArrayEquals(plain.data(), g.sample(z, mean, 1f).data(), "psi 1: plain sampling");
+            Tensor atMean = g.sample(z, mean, 0f).copy();
             int image = atMean.numel() / 3;
             for (int i = 1; i < 3; i++) {
                 assertArrayEquals(Arrays.copyOfRange(atMean.data(), 0, image),
@@ -85,7 +85,7 @@ class LatentsTest {
             }
             double previous = 0;
             for (float psi : new float[] {0.75f, 0.5f, 0.25f, 0f}) {
-                double d = distance(plain, g.forward(z, mean, psi));
+                double d = distance(plain, g.sample(z, mean, psi));
                 assertTrue(d > previous, "psi " + psi + " moves further from plain sampling: " + d);
                 previous = d;
             }

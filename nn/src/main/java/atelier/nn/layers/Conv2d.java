@@ -40,7 +40,7 @@ public final class Conv2d implements TwiceDifferentiable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backwardRetaining(Tensor dy) {
         Tensor x = ForwardCache.require(input, "Conv2d");
         outputGrad = dy;
         device.biasBackward(dy, bias.grad());
@@ -58,6 +58,12 @@ public final class Conv2d implements TwiceDifferentiable {
         Tensor dyBar = dy.zerosLike();
         device.conv2d(dxBar, weight.value(), wScale, pad, dyBar);
         return new SecondOrder(dyBar, null);
+    }
+
+    @Override
+    public void release() {
+        input = null;
+        outputGrad = null;
     }
 
     public Parameter weight() {

@@ -34,7 +34,7 @@ public final class Dense implements TwiceDifferentiable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backwardRetaining(Tensor dy) {
         Tensor x = ForwardCache.require(input, "Dense");
         outputGrad = dy;
         device.biasBackward(dy, bias.grad());
@@ -52,6 +52,12 @@ public final class Dense implements TwiceDifferentiable {
         Tensor dyBar = dy.zerosLike();
         device.dense(flat(dxBar), weight.value(), wScale, dyBar);
         return new SecondOrder(dyBar, null);
+    }
+
+    @Override
+    public void release() {
+        input = null;
+        outputGrad = null;
     }
 
     private static Tensor flat(Tensor x) {

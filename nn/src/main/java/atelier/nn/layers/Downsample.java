@@ -29,7 +29,7 @@ public final class Downsample implements TwiceDifferentiable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backwardRetaining(Tensor dy) {
         Tensor dx = Tensor.zeros(ForwardCache.require(inputShape, "Downsample"));
         device.downsampleBackward(dy, filter, dx);
         return dx;

@@ -25,7 +25,7 @@ public final class LeakyRelu implements TwiceDifferentiable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backwardRetaining(Tensor dy) {
         Tensor y = ForwardCache.require(output, "LeakyRelu");
         Tensor dx = dy.zerosLike();
         device.leakyReluBackward(y, dy, slope, dx);
@@ -39,5 +39,10 @@ public final class LeakyRelu implements TwiceDifferentiable {
         Tensor dyBar = dxBar.zerosLike();
         device.leakyReluBackward(y, dxBar, slope, dyBar);
         return new SecondOrder(dyBar, null);
+    }
+
+    @Override
+    public void release() {
+        output = null;
     }
 }

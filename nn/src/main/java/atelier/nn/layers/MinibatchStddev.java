@@ -47,7 +47,7 @@ public final class MinibatchStddev implements TwiceDifferentiable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backwardRetaining(Tensor dy) {
         Tensor x = ForwardCache.require(input, "MinibatchStddev");
         Tensor dx = x.zerosLike();
         statGrad = Tensor.zeros(x.dim(0) / group);
@@ -65,5 +65,13 @@ public final class MinibatchStddev implements TwiceDifferentiable {
         device.minibatchStddevSecondOrder(x, mean, std, dStat, dxBar, group, mean.zerosLike(), mean.zerosLike(),
                 dStat.zerosLike(), dyBar, xBar);
         return new SecondOrder(dyBar, group > 1 ? xBar : null);
+    }
+
+    @Override
+    public void release() {
+        input = null;
+        mean = null;
+        std = null;
+        statGrad = null;
     }
 }

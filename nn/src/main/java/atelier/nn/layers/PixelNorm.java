@@ -30,6 +30,12 @@ public final class PixelNorm implements Layer {
         Tensor x = ForwardCache.require(input, "PixelNorm");
         Tensor dx = x.zerosLike();
         device.pixelNormBackward(x, dy, eps, dx);
+        input = null;
         return dx;
+    }
+
+    @Override
+    public void release() {
+        input = null;
     }
 }

@@ -31,7 +31,7 @@ public final class Reshape implements TwiceDifferentiable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backwardRetaining(Tensor dy) {
         return dy.reshape(ForwardCache.require(inputShape, "Reshape"));
     }
 }

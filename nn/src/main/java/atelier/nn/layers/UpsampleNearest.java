@@ -27,7 +27,7 @@ public final class UpsampleNearest implements TwiceDifferentiable {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public Tensor backwardRetaining(Tensor dy) {
         Tensor dx = Tensor.zeros(ForwardCache.require(inputShape, "UpsampleNearest"));
         device.upsampleNearestBackward(dy, factor, dx);
         return dx;

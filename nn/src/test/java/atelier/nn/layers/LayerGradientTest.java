@@ -110,7 +110,7 @@ class LayerGradientTest {
         Tensor dxBar = randn(rng, x.shape());
         Supplier<Tensor> inputGradient = () -> {
             d.forward(x);
-            return d.backward(dy);
+            return d.backwardRetaining(dy);
         };
         inputGradient.get();
         for (Parameter p : d.parameters()) {
@@ -136,10 +136,28 @@ class LayerGradientTest {
         LeakyRelu relu = new LeakyRelu(CPU, 0.2f);
         Tensor x = Tensor.of(new float[] {-2f, 3f, -0.5f, 1f}, 1, 4);
         relu.forward(x);
-        relu.backward(Tensor.of(new float[] {1f, 1f, 1f, 1f}, 1, 4));
+        relu.backwardRetaining(Tensor.of(new float[] {1f, 1f, 1f, 1f}, 1, 4));
         TwiceDifferentiable.SecondOrder reversed = relu.backwardOfBackward(Tensor.of(new float[] {5f, 6f, 7f, 8f}, 1, 4));
         assertArrayEquals(new float[] {1f, 6f, 1.4f, 8f}, reversed.dyBar().data(), 1e-6f);
         assertNull(reversed.xBar());
+    }
+
+    /** An ordinary backward drops the forward's cache (memory at high resolution); the retaining one keeps it. */
+    @Test
+    void backwardReleasesWhatTheForwardKept() {
+        Random rng = new Random(5);
+        Conv2d conv = new Conv2d(CPU, "c", 2, 2, 3, 1, EqualizedLr.PGAN, rng);
+        Tensor dy = randn(rng, 1, 2, 3, 3);
+        conv.forward(randn(rng, 1, 2, 3, 3));
+        conv.backward(dy);
+        assertThrows(IllegalStateException.class, () -> conv.backward(dy));
+        assertThrows(IllegalStateException.class, () -> conv.backwardOfBackward(dy));
+
+        conv.forward(randn(rng, 1, 2, 3, 3));
+        Tensor dx = conv.backwardRetaining(dy);
+        assertArrayEquals(dx.shape(), conv.backwardOfBackward(dx).dyBar().shape());
+        conv.release();
+        assertThrows(IllegalStateException.class, () -> conv.backwardOfBackward(dx));
     }
 
     @Test

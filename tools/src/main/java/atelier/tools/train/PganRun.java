@@ -129,7 +129,7 @@ public final class PganRun extends TrainingRun {
     @Override
     protected void writeSamples(LossLog losses) throws IOException {
         int columns = (int) Math.ceil(Math.sqrt(settings.sampleCount()));
-        Tensor images = trainer.averageGenerator().forward(latents);
+        Tensor images = trainer.averageGenerator().sample(latents);
         trainer.device().toHost(images);
         BufferedImage grid = ImageFiles.grid(images, columns);
         ImageFiles.writePng(grid, folder.file("samples").resolve(String.format("images-%012d.png",
