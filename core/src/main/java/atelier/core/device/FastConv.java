@@ -84,18 +84,26 @@ final class FastConv {
     }
 
     /**
-     * Where the columns of a group of images' GEMM live. Padded grid: each image's cells are its zero-padded
-     * gridH x gridW input, the outputs at the top-left outH x outW of them. Explicit (im2col, for small images,
-     * where the padding would be a large share of the cells): gridH x gridW = outH x outW, no garbage cells.
+     * Where the columns of one piece's GEMM live: a group of whole images, or a band of output rows
+     * [firstRow, firstRow + outH) of one image too large for the grid limit (imageOutH: the image's output height).
+     * Padded grid: each image's cells are its zero-padded gridH x gridW input rows, the outputs at the top-left
+     * outH x outW of them. Explicit (im2col, for small images, where the padding would be a large share of the
+     * cells; always whole images): gridH x gridW = outH x outW, no garbage cells.
      */
-    private record Grid(int gridH, int gridW, int images, int outH, int outW) {
+    private record Grid(int gridH, int gridW, int images, int outH, int outW, int firstRow, int imageOutH) {
+        /** A group of whole images. */
         static Grid of(int inH, int inW, int ksize, int pad, int images) {
-            int gridH = inH + 2 * pad;
+            int outH = inH + 2 * pad - ksize + 1;
+            int outW = inW + 2 * pad - ksize + 1;
+            return usesIm2col(inH, inW, ksize, pad) ? new Grid(outH, outW, images, outH, outW, 0, outH)
+                    : band(inH, inW, ksize, pad, images, 0, outH);
+        }
+
+        /** Output rows [firstRow, firstRow + rows) of a padded grid: rows + R - 1 input rows. */
+        static Grid band(int inH, int inW, int ksize, int pad, int images, int firstRow, int rows) {
             int gridW = inW + 2 * pad;
-            int outH = gridH - ksize + 1;
-            int outW = gridW - ksize + 1;
-            return usesIm2col(inH, inW, ksize, pad) ? new Grid(outH, outW, images, outH, outW)
-                    : new Grid(gridH, gridW, images, outH, outW);
+            return new Grid(rows + ksize - 1, gridW, images, rows, gridW - ksize + 1, firstRow,
+                    inH + 2 * pad - ksize + 1);
         }
 
         boolean explicit() {
@@ -137,9 +145,33 @@ final class FastConv {
         return (value + multiple - 1) / multiple * multiple;
     }
 
-    /** Images per group so that a buffer of {@code rows} x cells stays under the grid limit. */
-    private int imagesPerGroup(int batch, int rows, int cellsPerImage) {
-        return (int) Math.max(1, Math.min(batch, gridLimit / ((long) rows * cellsPerImage)));
+    /** Runs on one piece of a batch: images [n0, n0 + g.images) or one band of image n0. */
+    @FunctionalInterface
+    private interface PieceAction {
+        void run(int n0, Grid g);
+    }
+
+    /**
+     * Splits a batch into pieces whose buffers of {@code bufferRows} rows of grid cells stay under the grid limit:
+     * groups of whole images, or, for a single image above the limit (thousands of pixels square), bands of output
+     * rows, so memory stays bounded at any resolution. The split depends on the shapes only, never on the threads.
+     */
+    private void forEachPiece(int batch, int inH, int inW, int ksize, int pad, int bufferRows, PieceAction action) {
+        Grid whole = Grid.of(inH, inW, ksize, pad, 1);
+        long perImage = (long) bufferRows * whole.cellsPerImage();
+        if (perImage <= gridLimit || whole.explicit()) {
+            int group = (int) Math.max(1, Math.min(batch, gridLimit / perImage));
+            for (int n0 = 0; n0 < batch; n0 += group) {
+                action.run(n0, Grid.of(inH, inW, ksize, pad, Math.min(group, batch - n0)));
+            }
+            return;
+        }
+        int rows = (int) Math.max(1, gridLimit / ((long) bufferRows * whole.gridW) - (ksize - 1));
+        for (int n = 0; n < batch; n++) {
+            for (int y0 = 0; y0 < whole.outH; y0 += rows) {
+                action.run(n, Grid.band(inH, inW, ksize, pad, 1, y0, Math.min(rows, whole.outH - y0)));
+            }
+        }
     }
 
     /** y = conv(x, w) * wScale; x [N, C, H, W], w [K, C, R, R], y [N, K, outH, outW]. */
@@ -203,16 +235,18 @@ final class FastConv {
                           int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
         int width = inC * ksize * ksize;
         int rowsPadded = roundUp(outC, MR);
-        Grid shape = Grid.of(inH, inW, ksize, pad, 1);
-        int group = imagesPerGroup(batch, Math.max(shape.explicit() ? width : inC, outC), shape.cellsPerImage());
-        for (int n0 = 0; n0 < batch; n0 += group) {
-            Grid g = Grid.of(inH, inW, ksize, pad, Math.min(group, batch - n0));
+        forEachPiece(batch, inH, inW, ksize, pad, bufferRows(inH, inW, ksize, pad, inC, outC), (n0, g) -> {
             int bColumnScale = stage(in, n0, inC, inH, inW, ksize, pad, g);
             int columns = g.columns();
             out = grow(out, rowsPadded * columns);
             gemm(a, outC, width, grid, offsets, bColumnScale, out, columns);
             copyOut(out, columns, g, outC, n0, scale, outImages);
-        }
+        });
+    }
+
+    /** Rows of the largest buffer of a piece: the staged input (channels, or im2col's C*R*R) or the output. */
+    private static int bufferRows(int inH, int inW, int ksize, int pad, int inC, int outC) {
+        return Math.max(usesIm2col(inH, inW, ksize, pad) ? inC * ksize * ksize : inC, roundUp(outC, MR));
     }
 
     /**
@@ -361,17 +395,13 @@ final class FastConv {
      */
     synchronized void backwardWeight(float[] x, float[] dy, float wScale, float[] dw,
                                      int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
-        int width = inC * ksize * ksize;
-        Grid shape = Grid.of(inH, inW, ksize, pad, 1);
-        int group = imagesPerGroup(batch, Math.max(shape.explicit() ? width : inC, outC), shape.cellsPerImage());
-        for (int n0 = 0; n0 < batch; n0 += group) {
-            Grid g = Grid.of(inH, inW, ksize, pad, Math.min(group, batch - n0));
+        forEachPiece(batch, inH, inW, ksize, pad, bufferRows(inH, inW, ksize, pad, inC, outC), (n0, g) -> {
             if (g.explicit()) {
                 weightGradientGemm(x, dy, wScale, dw, n0, inC, inH, inW, outC, ksize, pad, g);
             } else {
                 weightGradientDots(x, dy, wScale, dw, n0, inC, inH, inW, outC, ksize, pad, g);
             }
-        }
+        });
     }
 
     /** The weight gradient of one group of images, explicit grid: c = dy x im2col^T, then dw += wScale * c. */
@@ -435,7 +465,7 @@ final class FastConv {
         // dy on x's grid, at the top-left of each image's cells, zero elsewhere (also in the columns past the
         // images, up to `columns`), one row per k.
         int dyStride = Math.max(columns, g.channelStride());
-        out = toGrid(dy, n0, outC, g.outH, g.outW, g, 0, out, dyStride, outC * dyStride);
+        out = toGrid(dy, n0, outC, g.imageOutH, g.outW, g, 0, g.firstRow + g.outH, out, dyStride, outC * dyStride);
         float[] dyGrid = out;
         float[] b = grid;
         int[] off = offsets;
@@ -598,7 +628,7 @@ final class FastConv {
         int width = channels * ksize * ksize;
         offsets = growInts(offsets, width);
         if (!g.explicit()) {
-            grid = toGrid(src, n0, channels, h, w, g, pad, grid, g.channelStride(), g.length(channels, ksize));
+            grid = toGrid(src, n0, channels, h, w, g, pad, h, grid, g.channelStride(), g.length(channels, ksize));
             for (int j = 0; j < width; j++) {
                 offsets[j] = j / (ksize * ksize) * g.channelStride() + j / ksize % ksize * g.gridW + j % ksize;
             }
@@ -737,17 +767,16 @@ final class FastConv {
     }
 
     /**
-     * Copies the channels of images [n0, n0 + g.images) of src [N, channels, h, w] onto a grid of the group, the
-     * image at (at, at) of each image's cells, zero elsewhere: channel c at [c * stride, (c + 1) * stride), then zeros
-     * up to {@code length} (the slack that garbage columns read, so garbage stays finite). Returns the buffer, grown
-     * if needed.
+     * Copies the channels of images [n0, n0 + g.images) of src [N, channels, h, w] onto the grid of a piece (see
+     * {@link #embed}): channel c at [c * stride, (c + 1) * stride), then zeros up to {@code length} (the slack that
+     * garbage columns read, so garbage stays finite). Returns the buffer, grown if needed.
      */
-    private float[] toGrid(float[] src, int n0, int channels, int h, int w, Grid g, int at, float[] buffer,
-                           int stride, int length) {
+    private float[] toGrid(float[] src, int n0, int channels, int h, int w, Grid g, int at, int rowEnd,
+                           float[] buffer, int stride, int length) {
         float[] dst = grow(buffer, length);
         device.parallelFor(channels, stride, (begin, end) -> {
             for (int c = begin; c < end; c++) {
-                embed(src, n0, channels, c, h, w, g, at, dst, c * stride, stride);
+                embed(src, n0, channels, c, h, w, g, at, rowEnd, dst, c * stride, stride);
             }
         });
         Arrays.fill(dst, channels * stride, length, 0f);
@@ -755,35 +784,41 @@ final class FastConv {
     }
 
     /**
-     * Writes channel c of the group's images of src [N, C, h, w] into dst[start, start + length) laid out as the
-     * grid's cells, the image at (at, at) of each image's cells, zero everywhere else.
+     * Writes channel c of the piece's images of src [N, C, h, w] into dst[start, start + length) laid out as the
+     * grid's cells: grid cell (r, at + x) of an image holds src row g.firstRow + r - at, column x, where that row is
+     * in [0, rowEnd); every other cell is zero. For whole images (firstRow 0, rowEnd h) the image sits at (at, at).
      */
-    private static void embed(float[] src, int n0, int channels, int c, int h, int w, Grid g, int at,
+    private static void embed(float[] src, int n0, int channels, int c, int h, int w, Grid g, int at, int rowEnd,
                               float[] dst, int start, int length) {
         int cells = g.cellsPerImage();
         for (int i = 0; i < g.images; i++) {
             int image = start + i * cells;
-            Arrays.fill(dst, image, image + at * g.gridW, 0f);
             int plane = ((n0 + i) * channels + c) * h * w;
-            for (int y = 0; y < h; y++) {
-                int row = image + (at + y) * g.gridW;
+            for (int r = 0; r < g.gridH; r++) {
+                int row = image + r * g.gridW;
+                int y = g.firstRow + r - at;
+                if (y < 0 || y >= rowEnd) {
+                    Arrays.fill(dst, row, row + g.gridW, 0f);
+                    continue;
+                }
                 Arrays.fill(dst, row, row + at, 0f);
                 System.arraycopy(src, plane + y * w, dst, row + at, w);
                 Arrays.fill(dst, row + at + w, row + g.gridW, 0f);
             }
-            Arrays.fill(dst, image + (at + h) * g.gridW, image + cells, 0f);
         }
         Arrays.fill(dst, start + g.images * cells, start + length, 0f);
     }
 
-    /** y[n0 + i, k, oy, ox] = scale * c[k, i*cells + oy*gridW + ox]: the valid cells of the output grid. */
+    /**
+     * y[n0 + i, k, g.firstRow + oy, ox] = scale * c[k, i*cells + oy*gridW + ox]: the valid cells of the output grid.
+     */
     private void copyOut(float[] c, int columns, Grid g, int rows, int n0, float scale, float[] y) {
-        int plane = g.outH * g.outW;
-        device.parallelFor(g.images * rows, plane, (begin, end) -> {
+        int plane = g.imageOutH * g.outW;
+        device.parallelFor(g.images * rows, g.outH * g.outW, (begin, end) -> {
             for (int item = begin; item < end; item++) {
                 int i = item / rows;
                 int k = item % rows;
-                int dst = ((n0 + i) * rows + k) * plane;
+                int dst = ((n0 + i) * rows + k) * plane + g.firstRow * g.outW;
                 int src = k * columns + i * g.cellsPerImage();
                 for (int oy = 0; oy < g.outH; oy++) {
                     for (int ox = 0; ox < g.outW; ox++) {

@@ -99,9 +99,28 @@ class FastConvTest {
     void matchesThePlainKernelsWhenTheBatchIsSplitIntoGroups(int h, int w) {
         Problem p = Problem.random(3, 5, 3, h, w, 4, 3, 1);
         try (CpuDevice cpu = new CpuDevice(2)) {
-            // Two images' worth of the largest buffer: im2col rows (3 * 9) x h*w cells, or 4 output rows x grid cells.
-            long twoImages = FastConv.usesIm2col(h, w, 3, 1) ? 2L * 27 * h * w : 2L * 4 * (h + 2) * (w + 2);
+            // Two images' worth of the largest buffer: im2col rows (3 * 9) x h*w cells, or 8 output rows (4 rounded
+            // up to a register tile) x grid cells.
+            long twoImages = FastConv.usesIm2col(h, w, 3, 1) ? 2L * 27 * h * w : 2L * 8 * (h + 2) * (w + 2);
             assertMatchesPlain(p, Convolution.of(new FastConv(cpu, twoImages)));
+        }
+    }
+
+    /**
+     * A limit below one image splits each image into bands of output rows, as at 4096 px: bands of 1, 2 and 5 rows
+     * (the last one shorter), every kernel size and padding PGAN and the upscaler use.
+     */
+    @ParameterizedTest(name = "R={0} pad={1} band={2}")
+    @CsvSource({"3, 1, 1", "3, 1, 2", "3, 1, 5", "1, 0, 2", "4, 0, 3", "5, 2, 5", "2, 1, 2"})
+    void matchesThePlainKernelsWhenAnImageIsSplitIntoBands(int r, int pad, int band) {
+        int h = 64;
+        int w = 60;
+        assertFalse(FastConv.usesIm2col(h, w, r, pad), "bands are for the padded grid");
+        Problem p = Problem.random(11L * r + band, 2, 5, h, w, 6, r, pad);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            // The largest buffer has 8 rows (6 output channels rounded up to a register tile) of grid cells.
+            long limit = 8L * (w + 2 * pad) * (band + r - 1);
+            assertMatchesPlain(p, Convolution.of(new FastConv(cpu, limit)));
         }
     }
 
