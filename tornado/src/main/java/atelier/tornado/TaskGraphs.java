@@ -66,7 +66,7 @@ final class TaskGraphs implements AutoCloseable {
             try {
                 holder.plan().close();
             } catch (TornadoExecutionPlanException e) {
-                throw new IllegalStateException("TornadoVM could not free a plan's device memory: " + e.getReason(), e);
+                throw new IllegalStateException("TornadoVM could not free a plan's device memory: " + e.getMessage(), e);
             }
         }
     }, LIVE_PLANS);
