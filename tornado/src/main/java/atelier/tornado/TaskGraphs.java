@@ -96,7 +96,7 @@ final class TaskGraphs implements AutoCloseable {
         }
         String taskId = "t" + p.tasks++;
         task.add(p.graph, taskId, p.context);
-        p.grid.setWorkerGrid(p.graph.getTaskGraphName() + "." + taskId, new WorkerGrid1D(items));
+        p.grid.addWorkerGrid(p.graph.getTaskGraphName() + "." + taskId, new WorkerGrid1D(items));
         Collections.addAll(p.written, writes);
     }
 
