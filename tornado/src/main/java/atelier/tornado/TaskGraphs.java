@@ -66,7 +66,7 @@ final class TaskGraphs implements AutoCloseable {
             try {
                 holder.plan().close();
             } catch (TornadoExecutionPlanException e) {
-                throw new IllegalStateException("TornadoVM could not free a plan's device memory: " + e.getReason(), e);
+                throw new IllegalStateException("TornadoVM could not free a plan's device memory: " + e.getMessage(), e);
             }
         }
     }, LIVE_PLANS);
@@ -96,7 +96,7 @@ final class TaskGraphs implements AutoCloseable {
         }
         String taskId = "t" + p.tasks++;
         task.add(p.graph, taskId, p.context);
-        p.grid.setWorkerGrid(p.graph.getTaskGraphName() + "." + taskId, new WorkerGrid1D(items));
+        p.grid.addWorkerGrid(p.graph.getTaskGraphName() + "." + taskId, new WorkerGrid1D(items));
         Collections.addAll(p.written, writes);
     }
 
