@@ -245,16 +245,16 @@ public final class TornadoKernels {
     }
 
     // PixelNorm
-    public static void pixelNormForward(KernelContext context, int items, float[] x, float[] y, int channels, int plane,
-                                        float eps) {
+    public static void pixelNormForward(KernelContext context, int items, float[] x, float[] y, float[] scale,
+                                        int channels, int plane, float eps) {
         int i = context.globalIdx;
-        PixelNorm.forward(i, Math.min(i + 1, items), x, y, channels, plane, eps);
+        PixelNorm.forward(i, Math.min(i + 1, items), x, y, scale, channels, plane, eps);
     }
 
-    public static void pixelNormBackward(KernelContext context, int items, float[] x, float[] dy, float[] dx,
-                                         int channels, int plane, float eps) {
+    public static void pixelNormBackward(KernelContext context, int items, float[] y, float[] scale, float[] dy,
+                                         float[] dx, int channels, int plane) {
         int i = context.globalIdx;
-        PixelNorm.backward(i, Math.min(i + 1, items), x, dy, dx, channels, plane, eps);
+        PixelNorm.backward(i, Math.min(i + 1, items), y, scale, dy, dx, channels, plane);
     }
 
     // Reduce

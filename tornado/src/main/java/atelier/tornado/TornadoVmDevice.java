@@ -20,6 +20,8 @@ import static atelier.core.device.DeviceChecks.requireColorJitter;
 import static atelier.core.device.DeviceChecks.requireDivisible;
 import static atelier.core.device.DeviceChecks.requireFactor;
 import static atelier.core.device.DeviceChecks.requireFlipRotate90;
+import static atelier.core.device.DeviceChecks.requirePixelNorm;
+import static atelier.core.device.DeviceChecks.requirePixelNormBackward;
 import static atelier.core.device.DeviceChecks.requirePyramidDown;
 import static atelier.core.device.DeviceChecks.requirePyramidUp;
 import static atelier.core.device.DeviceChecks.requireSameShape;
@@ -283,24 +285,22 @@ public final class TornadoVmDevice implements Device {
     }
 
     @Override
-    public void pixelNorm(Tensor x, float eps, Tensor y) {
-        requireSameShape("pixel norm output", y, x);
-        int plane = plane("pixel norm input", x);
+    public void pixelNorm(Tensor x, float eps, Tensor y, Tensor scale) {
+        int plane = requirePixelNorm(x, y, scale);
         int channels = x.dim(1);
         int n = x.dim(0) * plane;
-        graphs.launch(n, in(x.data()), out(y.data()), (g, id, c) -> g.task(id,
-                TornadoKernels::pixelNormForward, c, n, x.data(), y.data(), channels, plane, eps));
+        graphs.launch(n, in(x.data()), out(y.data(), scale.data()), (g, id, c) -> g.task(id,
+                TornadoKernels::pixelNormForward, c, n, x.data(), y.data(), scale.data(), channels, plane, eps));
     }
 
     @Override
-    public void pixelNormBackward(Tensor x, Tensor dy, float eps, Tensor dx) {
-        requireSameShape("pixel norm gradient", dy, x);
-        requireSameShape("pixel norm input gradient", dx, x);
-        int plane = plane("pixel norm input", x);
-        int channels = x.dim(1);
-        int n = x.dim(0) * plane;
-        graphs.launch(n, in(x.data(), dy.data()), out(dx.data()), (g, id, c) -> g.task(id,
-                TornadoKernels::pixelNormBackward, c, n, x.data(), dy.data(), dx.data(), channels, plane, eps));
+    public void pixelNormBackward(Tensor y, Tensor scale, Tensor dy, Tensor dx) {
+        int plane = requirePixelNormBackward(y, scale, dy, dx);
+        int channels = y.dim(1);
+        int n = y.dim(0) * plane;
+        graphs.launch(n, in(y.data(), scale.data(), dy.data()), out(dx.data()), (g, id, c) -> g.task(id,
+                TornadoKernels::pixelNormBackward, c, n, y.data(), scale.data(), dy.data(), dx.data(), channels,
+                plane));
     }
 
     @Override

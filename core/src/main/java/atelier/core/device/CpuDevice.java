@@ -36,6 +36,8 @@ import static atelier.core.device.DeviceChecks.requireColorJitter;
 import static atelier.core.device.DeviceChecks.requireDivisible;
 import static atelier.core.device.DeviceChecks.requireFactor;
 import static atelier.core.device.DeviceChecks.requireFlipRotate90;
+import static atelier.core.device.DeviceChecks.requirePixelNorm;
+import static atelier.core.device.DeviceChecks.requirePixelNormBackward;
 import static atelier.core.device.DeviceChecks.requirePyramidDown;
 import static atelier.core.device.DeviceChecks.requirePyramidUp;
 import static atelier.core.device.DeviceChecks.requireSameShape;
@@ -324,22 +326,19 @@ public final class CpuDevice implements Device {
     }
 
     @Override
-    public void pixelNorm(Tensor x, float eps, Tensor y) {
-        requireSameShape("pixel norm output", y, x);
-        int plane = plane("pixel norm input", x);
+    public void pixelNorm(Tensor x, float eps, Tensor y, Tensor scale) {
+        int plane = requirePixelNorm(x, y, scale);
         int channels = x.dim(1);
         parallelFor(x.dim(0) * plane, 2L * channels,
-                (b, e) -> PixelNorm.forward(b, e, x.data(), y.data(), channels, plane, eps));
+                (b, e) -> PixelNorm.forward(b, e, x.data(), y.data(), scale.data(), channels, plane, eps));
     }
 
     @Override
-    public void pixelNormBackward(Tensor x, Tensor dy, float eps, Tensor dx) {
-        requireSameShape("pixel norm gradient", dy, x);
-        requireSameShape("pixel norm input gradient", dx, x);
-        int plane = plane("pixel norm input", x);
-        int channels = x.dim(1);
-        parallelFor(x.dim(0) * plane, 3L * channels,
-                (b, e) -> PixelNorm.backward(b, e, x.data(), dy.data(), dx.data(), channels, plane, eps));
+    public void pixelNormBackward(Tensor y, Tensor scale, Tensor dy, Tensor dx) {
+        int plane = requirePixelNormBackward(y, scale, dy, dx);
+        int channels = y.dim(1);
+        parallelFor(y.dim(0) * plane, 3L * channels,
+                (b, e) -> PixelNorm.backward(b, e, y.data(), scale.data(), dy.data(), dx.data(), channels, plane));
     }
 
     @Override

@@ -92,9 +92,11 @@ public interface Device extends AutoCloseable {
 
     void leakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dx);
 
-    void pixelNorm(Tensor x, float eps, Tensor y);
+    /** y = x * scale per pixel (y may be x); writes the per-pixel scale [N, H*W] its backward needs. */
+    void pixelNorm(Tensor x, float eps, Tensor y, Tensor scale);
 
-    void pixelNormBackward(Tensor x, Tensor dy, float eps, Tensor dx);
+    /** dx from the forward's output y and scale (dx may be dy). */
+    void pixelNormBackward(Tensor y, Tensor scale, Tensor dy, Tensor dx);
 
     /**
      * Minibatch stddev: y is x with one extra channel. {@code mean} and {@code std} ([N/S, C*H*W]) and

@@ -75,6 +75,23 @@ public final class DeviceChecks {
         return t.numel() / (t.dim(0) * t.dim(1));
     }
 
+    /** Pixel norm of x into y (same shape) with its per-pixel scale [N, plane]; returns the plane. */
+    public static int requirePixelNorm(Tensor x, Tensor y, Tensor scale) {
+        requireSameShape("pixel norm output", y, x);
+        int plane = plane("pixel norm input", x);
+        scale.requireShape("pixel norm scale", x.dim(0), plane);
+        return plane;
+    }
+
+    /** Pixel norm's backward from its output y and scale; returns the plane. */
+    public static int requirePixelNormBackward(Tensor y, Tensor scale, Tensor dy, Tensor dx) {
+        int plane = plane("pixel norm output", y);
+        scale.requireShape("pixel norm scale", y.dim(0), plane);
+        requireSameShape("pixel norm gradient", dy, y);
+        requireSameShape("pixel norm input gradient", dx, y);
+        return plane;
+    }
+
     /** A resize of x [N, C, H, W] to y [N, C, H', W']: its two axes and the [N, C, H, W'] intermediate. */
     public static final class ResizePlan {
         public final ResizeAxis across, down;

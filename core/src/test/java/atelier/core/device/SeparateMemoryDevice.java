@@ -170,13 +170,13 @@ public final class SeparateMemoryDevice implements Device {
     }
 
     @Override
-    public void pixelNorm(Tensor x, float eps, Tensor y) {
-        cpu.pixelNorm(on(x), eps, on(y));
+    public void pixelNorm(Tensor x, float eps, Tensor y, Tensor scale) {
+        cpu.pixelNorm(on(x), eps, on(y), on(scale));
     }
 
     @Override
-    public void pixelNormBackward(Tensor x, Tensor dy, float eps, Tensor dx) {
-        cpu.pixelNormBackward(on(x), on(dy), eps, on(dx));
+    public void pixelNormBackward(Tensor y, Tensor scale, Tensor dy, Tensor dx) {
+        cpu.pixelNormBackward(on(y), on(scale), on(dy), on(dx));
     }
 
     @Override

@@ -16,6 +16,7 @@ import static atelier.core.kernels.GradCheck.assertSplits;
 import static atelier.core.kernels.GradCheck.identicalOnAnyThreadCount;
 import static atelier.core.kernels.GradCheck.randn;
 import static atelier.core.kernels.GradCheck.toFloat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class PixelNormTest {
@@ -32,13 +33,15 @@ class PixelNormTest {
         Random rng = new Random(19L * n + 3L * c + plane);
         double[] x = randn(rng, n * c * plane);
         double[] cot = randn(rng, x.length);
+        double[] scale = new double[n * plane];
         Supplier<double[]> forward = () -> {
             double[] y = new double[x.length];
-            TWIN.call("PixelNorm", "forward", 0, n * plane, x, y, c, plane, EPS);
+            TWIN.call("PixelNorm", "forward", 0, n * plane, x, y, scale, c, plane, EPS);
             return y;
         };
+        double[] y = forward.get();
         double[] dx = new double[x.length];
-        TWIN.call("PixelNorm", "backward", 0, n * plane, x, cot, dx, c, plane, EPS);
+        TWIN.call("PixelNorm", "backward", 0, n * plane, y, scale, cot, dx, c, plane);
         assertGradient("pixel norm dx", x, forward, cot, dx);
     }
 
@@ -47,7 +50,7 @@ class PixelNormTest {
         int n = 2, c = 6, plane = 10;
         double[] x = randn(new Random(4), n * c * plane);
         double[] y = new double[x.length];
-        TWIN.call("PixelNorm", "forward", 0, n * plane, x, y, c, plane, EPS);
+        TWIN.call("PixelNorm", "forward", 0, n * plane, x, y, new double[n * plane], c, plane, EPS);
         for (int s = 0; s < n; s++) {
             for (int p = 0; p < plane; p++) {
                 double meanSquare = 0;
@@ -68,31 +71,62 @@ class PixelNormTest {
         double[] x = randn(rng, n * c * plane);
         double[] dy = randn(rng, x.length);
         double[] y = new double[x.length];
-        TWIN.call("PixelNorm", "forward", 0, n * plane, x, y, c, plane, EPS);
+        double[] scale = new double[n * plane];
+        TWIN.call("PixelNorm", "forward", 0, n * plane, x, y, scale, c, plane, EPS);
         double[] dx = new double[x.length];
-        TWIN.call("PixelNorm", "backward", 0, n * plane, x, dy, dx, c, plane, EPS);
+        TWIN.call("PixelNorm", "backward", 0, n * plane, y, scale, dy, dx, c, plane);
 
         assertClose("pixel norm", y, identicalOnAnyThreadCount("pixel norm", cpu -> {
             Tensor yf = Tensor.zeros(n, c, h, w);
-            cpu.pixelNorm(Tensor.of(toFloat(x), n, c, h, w), 1e-8f, yf);
+            cpu.pixelNorm(Tensor.of(toFloat(x), n, c, h, w), 1e-8f, yf, Tensor.zeros(n, plane));
             return yf.data();
+        }), 1e-5);
+        assertClose("pixel norm scale", scale, identicalOnAnyThreadCount("pixel norm scale", cpu -> {
+            Tensor sf = Tensor.zeros(n, plane);
+            cpu.pixelNorm(Tensor.of(toFloat(x), n, c, h, w), 1e-8f, Tensor.zeros(n, c, h, w), sf);
+            return sf.data();
         }), 1e-5);
         assertClose("pixel norm dx", dx, identicalOnAnyThreadCount("pixel norm dx", cpu -> {
             Tensor dxf = Tensor.zeros(n, c, h, w);
-            cpu.pixelNormBackward(Tensor.of(toFloat(x), n, c, h, w), Tensor.of(toFloat(dy), n, c, h, w), 1e-8f, dxf);
+            cpu.pixelNormBackward(Tensor.of(toFloat(y), n, c, h, w), Tensor.of(toFloat(scale), n, plane),
+                    Tensor.of(toFloat(dy), n, c, h, w), dxf);
             return dxf.data();
         }), 1e-5);
+    }
+
+    /** In place, as the generator runs it: the output overwrites the input, the input gradient the output's. */
+    @Test
+    void runsInPlace() {
+        Random rng = new Random(12);
+        int n = 2, c = 5, h = 3, w = 4, plane = h * w;
+        Tensor x = Tensor.of(toFloat(randn(rng, n * c * plane)), n, c, h, w);
+        Tensor dy = Tensor.of(toFloat(randn(rng, n * c * plane)), n, c, h, w);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            Tensor y = x.zerosLike();
+            Tensor scale = Tensor.zeros(n, plane);
+            cpu.pixelNorm(x, 1e-8f, y, scale);
+            Tensor dx = x.zerosLike();
+            cpu.pixelNormBackward(y, scale, dy, dx);
+
+            cpu.pixelNorm(x, 1e-8f, x, scale);
+            assertArrayEquals(y.data(), x.data());
+            cpu.pixelNormBackward(x, scale, dy, dy);
+            assertArrayEquals(dx.data(), dy.data());
+        }
     }
 
     @Test
     void wrongShapesAreRejectedNamingTheTensor() {
         Tensor x = Tensor.zeros(2, 3, 4, 4);
         try (CpuDevice cpu = new CpuDevice(1)) {
-            assertRejected("pixel norm output has shape", () -> cpu.pixelNorm(x, 1e-8f, Tensor.zeros(2, 4, 4, 4)));
+            Tensor scale = Tensor.zeros(2, 16);
+            assertRejected("pixel norm output has shape",
+                    () -> cpu.pixelNorm(x, 1e-8f, Tensor.zeros(2, 4, 4, 4), scale));
+            assertRejected("pixel norm scale has shape", () -> cpu.pixelNorm(x, 1e-8f, x.zerosLike(), Tensor.zeros(2, 4)));
             assertRejected("pixel norm gradient has shape",
-                    () -> cpu.pixelNormBackward(x, Tensor.zeros(2, 3, 4), 1e-8f, x.zerosLike()));
+                    () -> cpu.pixelNormBackward(x, scale, Tensor.zeros(2, 3, 4), x.zerosLike()));
             assertRejected("pixel norm input gradient has shape",
-                    () -> cpu.pixelNormBackward(x, x.zerosLike(), 1e-8f, Tensor.zeros(1, 3, 4, 4)));
+                    () -> cpu.pixelNormBackward(x, scale, x.zerosLike(), Tensor.zeros(1, 3, 4, 4)));
         }
     }
 }

@@ -71,8 +71,9 @@ public final class Discriminator {
         alpha = level == 0 ? 1f : 0f;
     }
 
+    /** In place on the output of the conv before it, which does not keep it. */
     private Layer lrelu() {
-        return new LeakyRelu(device, LeakyRelu.PGAN_SLOPE);
+        return LeakyRelu.inPlace(device, LeakyRelu.PGAN_SLOPE);
     }
 
     public int level() {

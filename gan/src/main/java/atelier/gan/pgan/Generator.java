@@ -72,9 +72,13 @@ public final class Generator {
         alpha = level == 0 ? 1f : 0f;
     }
 
+    /**
+     * Leaky ReLU then pixel norm, both in place on the output of the dense or conv layer before them (which does not
+     * keep it): one activation kept per conv instead of three, which is what lets 4096 px train in 12 GiB.
+     */
     private void addActivation(List<Layer> layers) {
-        layers.add(new LeakyRelu(device, LeakyRelu.PGAN_SLOPE));
-        layers.add(new PixelNorm(device, PixelNorm.PGAN_EPS));
+        layers.add(LeakyRelu.inPlace(device, LeakyRelu.PGAN_SLOPE));
+        layers.add(PixelNorm.inPlace(device, PixelNorm.PGAN_EPS));
     }
 
     /** The current level (0 is 4x4). */

@@ -10,16 +10,30 @@ public final class LeakyRelu implements TwiceDifferentiable {
 
     private final Device device;
     private final float slope;
+    private final boolean inPlace;
     private Tensor output;
 
     public LeakyRelu(Device device, float slope) {
+        this(device, slope, false);
+    }
+
+    private LeakyRelu(Device device, float slope, boolean inPlace) {
         this.device = device;
         this.slope = slope;
+        this.inPlace = inPlace;
+    }
+
+    /**
+     * A leaky ReLU whose output overwrites its input (its backward needs only the output): for inputs that no one
+     * needs unchanged afterwards, such as a convolution's output, which the convolution does not keep.
+     */
+    public static LeakyRelu inPlace(Device device, float slope) {
+        return new LeakyRelu(device, slope, true);
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        output = x.zerosLike();
+        output = inPlace ? x : x.zerosLike();
         device.leakyRelu(x, slope, output);
         return output;
     }

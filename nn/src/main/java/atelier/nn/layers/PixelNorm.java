@@ -4,38 +4,57 @@ import atelier.core.Tensor;
 import atelier.core.device.Device;
 import atelier.nn.Layer;
 
-/** Pixel-wise feature normalization of the PGAN generator (eps 1e-8). */
+/**
+ * Pixel-wise feature normalization of the PGAN generator (eps 1e-8). Keeps its output and per-pixel scale for
+ * the backward, so an in-place one keeps no copy of its input at all.
+ */
 public final class PixelNorm implements Layer {
     public static final float PGAN_EPS = 1e-8f;
 
     private final Device device;
     private final float eps;
-    private Tensor input;
+    private final boolean inPlace;
+    private Tensor output;
+    private Tensor scale;
 
     public PixelNorm(Device device, float eps) {
+        this(device, eps, false);
+    }
+
+    private PixelNorm(Device device, float eps, boolean inPlace) {
         this.device = device;
         this.eps = eps;
+        this.inPlace = inPlace;
+    }
+
+    /**
+     * A pixel norm whose output overwrites its input: for inputs that no one needs unchanged afterwards. A leaky
+     * ReLU before it qualifies, as its backward reads only the signs of its output, which a positive scale keeps.
+     */
+    public static PixelNorm inPlace(Device device, float eps) {
+        return new PixelNorm(device, eps, true);
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        input = x;
-        Tensor y = x.zerosLike();
-        device.pixelNorm(x, eps, y);
-        return y;
+        output = inPlace ? x : x.zerosLike();
+        scale = Tensor.zeros(x.dim(0), x.numel() / (x.dim(0) * x.dim(1)));
+        device.pixelNorm(x, eps, output, scale);
+        return output;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        Tensor x = ForwardCache.require(input, "PixelNorm");
-        Tensor dx = x.zerosLike();
-        device.pixelNormBackward(x, dy, eps, dx);
-        input = null;
+        Tensor y = ForwardCache.require(output, "PixelNorm");
+        Tensor dx = y.zerosLike();
+        device.pixelNormBackward(y, scale, dy, dx);
+        release();
         return dx;
     }
 
     @Override
     public void release() {
-        input = null;
+        output = null;
+        scale = null;
     }
 }
