@@ -90,12 +90,13 @@ final class FastConv {
      * outH x outW of them. Explicit (im2col, for small images, where the padding would be a large share of the
      * cells; always whole images): gridH x gridW = outH x outW, no garbage cells.
      */
-    private record Grid(int gridH, int gridW, int images, int outH, int outW, int firstRow, int imageOutH) {
+    private record Grid(int gridH, int gridW, int images, int outH, int outW, int firstRow, int imageOutH,
+                        boolean explicit) {
         /** A group of whole images. */
         static Grid of(int inH, int inW, int ksize, int pad, int images) {
             int outH = inH + 2 * pad - ksize + 1;
             int outW = inW + 2 * pad - ksize + 1;
-            return usesIm2col(inH, inW, ksize, pad) ? new Grid(outH, outW, images, outH, outW, 0, outH)
+            return usesIm2col(inH, inW, ksize, pad) ? new Grid(outH, outW, images, outH, outW, 0, outH, true)
                     : band(inH, inW, ksize, pad, images, 0, outH);
         }
 
@@ -103,11 +104,7 @@ final class FastConv {
         static Grid band(int inH, int inW, int ksize, int pad, int images, int firstRow, int rows) {
             int gridW = inW + 2 * pad;
             return new Grid(rows + ksize - 1, gridW, images, rows, gridW - ksize + 1, firstRow,
-                    inH + 2 * pad - ksize + 1);
-        }
-
-        boolean explicit() {
-            return gridH == outH && gridW == outW;
+                    inH + 2 * pad - ksize + 1, false);
         }
 
         int cellsPerImage() {
