@@ -71,7 +71,7 @@ public final class Discriminator {
         alpha = level == 0 ? 1f : 0f;
     }
 
-    /** In place on the output of the conv before it, which does not keep it. */
+    /** In place (forward and backward) between convs and pooling, which keep neither outputs nor input gradients. */
     private Layer lrelu() {
         return LeakyRelu.inPlace(device, LeakyRelu.PGAN_SLOPE);
     }

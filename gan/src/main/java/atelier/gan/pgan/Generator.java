@@ -73,8 +73,9 @@ public final class Generator {
     }
 
     /**
-     * Leaky ReLU then pixel norm, both in place on the output of the dense or conv layer before them (which does not
-     * keep it): one activation kept per conv instead of three, which is what lets 4096 px train in 12 GiB.
+     * Leaky ReLU then pixel norm, both in place (forward and backward) on the output of the dense or conv layer
+     * before them, which keeps neither its output nor the gradient it returns: one activation kept per conv
+     * instead of three, and no copies made, which is what lets 4096 px train in 12 GiB.
      */
     private void addActivation(List<Layer> layers) {
         layers.add(LeakyRelu.inPlace(device, LeakyRelu.PGAN_SLOPE));

@@ -39,6 +39,8 @@ public final class ProgressiveTrainer {
     private final Discriminator discriminator;
     private final WganGp losses;
     private Rng rng;
+    /** Bytes of activations G and D may keep at once before the generator step recomputes G's forward. */
+    long activationBudget = Runtime.getRuntime().maxMemory() / 2;
     private Adam generatorAdam;
     private Adam discriminatorAdam;
     private long shown;
@@ -84,7 +86,13 @@ public final class ProgressiveTrainer {
 
         generatorAdam.zeroGrad();
         Tensor z = rng.gaussian(n, latent);
-        WganGp.GeneratorLoss gLoss = losses.generatorLoss(discriminator, generator.forward(z));
+        WganGp.GeneratorLoss gLoss;
+        if (recomputesGenerator(level, n)) {
+            gLoss = losses.generatorLoss(discriminator, generator.sample(z));
+            generator.forward(z);
+        } else {
+            gLoss = losses.generatorLoss(discriminator, generator.forward(z));
+        }
         generator.backward(gLoss.imageGradient());
         generatorAdam.step();
         updateAverage();
@@ -92,6 +100,22 @@ public final class ProgressiveTrainer {
         shown += n;
         setAlpha(level); // between steps the networks show the fade-in reached, as a resumed trainer does
         return new Step(level, alpha, shown, dLoss, gLoss.loss());
+    }
+
+    /**
+     * Whether the generator step runs G's forward twice: once without keeping anything for the critic, and again,
+     * after the critic's backward, to keep what G's backward needs. Then G's and D's activations are never held
+     * together, at the price of one more forward of G: chosen when both would take more than the activation budget
+     * (half the heap by default; at 2048-4096 px). The images, and so the training, are the same either way. G and
+     * D each keep about three activations of every level (conv inputs), counted here as six.
+     */
+    private boolean recomputesGenerator(int level, int batch) {
+        long oneOfEachLevel = 0;
+        for (int l = 0; l <= level; l++) {
+            long r = PganShape.resolution(l);
+            oneOfEachLevel += 4L * batch * config.shape().channels(l) * r * r;
+        }
+        return 6 * oneOfEachLevel > activationBudget;
     }
 
     /** Sets the fade-in of all three networks from the images shown, and returns it. */

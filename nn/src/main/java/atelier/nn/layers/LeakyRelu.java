@@ -24,8 +24,9 @@ public final class LeakyRelu implements TwiceDifferentiable {
     }
 
     /**
-     * A leaky ReLU whose output overwrites its input (its backward needs only the output): for inputs that no one
-     * needs unchanged afterwards, such as a convolution's output, which the convolution does not keep.
+     * A leaky ReLU whose output overwrites its input (its backward needs only the output), and whose input gradient
+     * overwrites the output gradient it is given: for a layer between others that keep neither their outputs nor
+     * the input gradients they return (convolutions, resampling).
      */
     public static LeakyRelu inPlace(Device device, float slope) {
         return new LeakyRelu(device, slope, true);
@@ -41,7 +42,7 @@ public final class LeakyRelu implements TwiceDifferentiable {
     @Override
     public Tensor backwardRetaining(Tensor dy) {
         Tensor y = ForwardCache.require(output, "LeakyRelu");
-        Tensor dx = dy.zerosLike();
+        Tensor dx = inPlace ? dy : dy.zerosLike();
         device.leakyReluBackward(y, dy, slope, dx);
         return dx;
     }
@@ -50,7 +51,7 @@ public final class LeakyRelu implements TwiceDifferentiable {
     @Override
     public SecondOrder backwardOfBackward(Tensor dxBar) {
         Tensor y = ForwardCache.require(output, "LeakyRelu");
-        Tensor dyBar = dxBar.zerosLike();
+        Tensor dyBar = inPlace ? dxBar : dxBar.zerosLike();
         device.leakyReluBackward(y, dxBar, slope, dyBar);
         return new SecondOrder(dyBar, null);
     }

@@ -28,8 +28,9 @@ public final class PixelNorm implements Layer {
     }
 
     /**
-     * A pixel norm whose output overwrites its input: for inputs that no one needs unchanged afterwards. A leaky
-     * ReLU before it qualifies, as its backward reads only the signs of its output, which a positive scale keeps.
+     * A pixel norm whose output overwrites its input and whose input gradient overwrites the output gradient: for
+     * inputs that no one needs unchanged afterwards (a leaky ReLU before it qualifies, as its backward reads only
+     * the signs of its output, which a positive scale keeps) and output gradients no one keeps (a conv's).
      */
     public static PixelNorm inPlace(Device device, float eps) {
         return new PixelNorm(device, eps, true);
@@ -46,7 +47,7 @@ public final class PixelNorm implements Layer {
     @Override
     public Tensor backward(Tensor dy) {
         Tensor y = ForwardCache.require(output, "PixelNorm");
-        Tensor dx = y.zerosLike();
+        Tensor dx = inPlace ? dy : y.zerosLike();
         device.pixelNormBackward(y, scale, dy, dx);
         release();
         return dx;
