@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code --device tornado[:N]}: the devices of every TornadoVM backend (OpenCL, PTX, SPIR-V), numbered in one
+ * {@code --device tornado[:N]}: the devices of every TornadoVM backend (OpenCL, CUDA, Metal), numbered in one
  * list in backend order. Registered in META-INF/services, so the CLI finds it only in a {@code -Ptornado} build.
  */
 public final class TornadoDeviceProvider implements DeviceProvider {
