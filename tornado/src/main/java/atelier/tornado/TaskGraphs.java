@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code FIRST_EXECUTION}) and keeps what it writes on the device ({@code UNDER_DEMAND}); {@link Residency} knows
  * which executed plan holds the newest copy of each array, which is copied back only when the host or a later graph
  * reads it. At most 8 executed plans stay alive; the oldest beyond that is copied back and freed.
+ *
+ * <p>Known performance problem: every flush builds a new graph and plan under a new name, and TornadoVM caches
+ * compiled kernels per plan, so every kernel is JIT-compiled again at every flush (every training step).
  */
 final class TaskGraphs implements AutoCloseable {
     /** Executed plans kept for their device-resident results. */

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code --device tornado[:N]}: the devices of every TornadoVM backend (OpenCL, PTX, SPIR-V), numbered in one
+ * {@code --device tornado[:N]}: the devices of every TornadoVM backend (OpenCL, CUDA, Metal), numbered in one
  * list in backend order. Registered in META-INF/services, so the CLI finds it only in a {@code -Ptornado} build.
  */
 public final class TornadoDeviceProvider implements DeviceProvider {
@@ -51,8 +51,24 @@ public final class TornadoDeviceProvider implements DeviceProvider {
             }
             return listed;
         } catch (RuntimeException | LinkageError e) {
-            throw new IllegalStateException("the TornadoVM runtime did not start (" + e + "); run atelier through "
-                    + "the TornadoVM SDK's java with its flags (see README, Running on a GPU)", e);
+            throw new IllegalStateException("the TornadoVM runtime did not start (" + rootCause(e) + "); run atelier "
+                    + "through the TornadoVM SDK's java with its flags (see README, Running on a GPU)", e);
         }
+    }
+
+    /**
+     * The innermost cause of a failure, on one line: an ExceptionInInitializerError from TornadoVM's static runtime
+     * setup says nothing by itself, the message that explains it (e.g. "Tornado Runtime Implementation class not
+     * specified") is on its deepest cause.
+     */
+    static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 32; depth++) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        String text = message == null || message.isBlank() ? root.getClass().getName()
+                : root.getClass().getSimpleName() + ": " + message;
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -29,7 +29,7 @@ import static atelier.core.device.DeviceChecks.rotationCosSin;
 import static atelier.core.device.DeviceChecks.shuffledChannels;
 
 /**
- * A GPU (any OpenCL device, or NVIDIA through PTX) driven by TornadoVM, running the same kernel methods as the CPU
+ * A GPU (any OpenCL device, or NVIDIA through CUDA) driven by TornadoVM, running the same kernel methods as the CPU
  * device through {@link TornadoKernels}. Each operation checks its tensors on the host exactly as the CPU device
  * does ({@code DeviceChecks}) and records its launches in {@link TaskGraphs}; data stays on the GPU until the host
  * asks for it with {@link #toHost} or a reduction returns a value.
