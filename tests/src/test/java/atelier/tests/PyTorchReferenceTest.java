@@ -1,6 +1,7 @@
 package atelier.tests;
 
 import atelier.core.Tensor;
+import atelier.core.kernels.Activation;
 import atelier.core.device.CpuDevice;
 import atelier.core.device.Filter;
 import atelier.nn.layers.MinibatchStddev;
@@ -102,10 +103,11 @@ class PyTorchReferenceTest {
     @Test
     void leakyRelu() {
         Tensor y = ref("lrelu.x").zerosLike();
-        CPU.leakyRelu(ref("lrelu.x"), 0.2f, y);
+        Tensor signs = Tensor.zeros(Activation.signFloats(y.numel()));
+        CPU.leakyRelu(ref("lrelu.x"), 0.2f, y, signs);
         assertClose("lrelu y", ref("lrelu.y"), y, TOL);
         Tensor dx = y.zerosLike();
-        CPU.leakyReluBackward(y, ref("lrelu.dy"), 0.2f, dx);
+        CPU.leakyReluBackward(signs, ref("lrelu.dy"), 0.2f, dx);
         assertClose("lrelu dx", ref("lrelu.dx"), dx, TOL);
     }
 

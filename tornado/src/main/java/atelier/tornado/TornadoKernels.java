@@ -29,15 +29,16 @@ public final class TornadoKernels {
     }
 
     // Activation
-    public static void activationLeakyRelu(KernelContext context, int items, float[] x, float[] y, float slope) {
+    public static void activationLeakyRelu(KernelContext context, int items, float[] x, float[] y, float[] signs,
+                                           int elements, float slope) {
         int i = context.globalIdx;
-        Activation.leakyRelu(i, Math.min(i + 1, items), x, y, slope);
+        Activation.leakyRelu(i, Math.min(i + 1, items), x, y, signs, elements, slope);
     }
 
-    public static void activationLeakyReluBackward(KernelContext context, int items, float[] y, float[] dy, float[] dx,
-                                                   float slope) {
+    public static void activationLeakyReluBackward(KernelContext context, int items, float[] signs, float[] dy,
+                                                   float[] dx, float slope) {
         int i = context.globalIdx;
-        Activation.leakyReluBackward(i, Math.min(i + 1, items), y, dy, dx, slope);
+        Activation.leakyReluBackward(i, Math.min(i + 1, items), signs, dy, dx, slope);
     }
 
     // Adam

@@ -20,6 +20,8 @@ import static atelier.core.device.DeviceChecks.requireColorJitter;
 import static atelier.core.device.DeviceChecks.requireDivisible;
 import static atelier.core.device.DeviceChecks.requireFactor;
 import static atelier.core.device.DeviceChecks.requireFlipRotate90;
+import static atelier.core.device.DeviceChecks.requireLeakyRelu;
+import static atelier.core.device.DeviceChecks.requireLeakyReluBackward;
 import static atelier.core.device.DeviceChecks.requirePixelNorm;
 import static atelier.core.device.DeviceChecks.requirePixelNormBackward;
 import static atelier.core.device.DeviceChecks.requirePyramidDown;
@@ -268,20 +270,19 @@ public final class TornadoVmDevice implements Device {
     }
 
     @Override
-    public void leakyRelu(Tensor x, float slope, Tensor y) {
-        requireSameShape("leaky relu output", y, x);
+    public void leakyRelu(Tensor x, float slope, Tensor y, Tensor signs) {
+        int floats = requireLeakyRelu(x, y, signs);
         int n = x.numel();
-        graphs.launch(n, in(x.data()), out(y.data()), (g, id, c) -> g.task(id,
-                TornadoKernels::activationLeakyRelu, c, n, x.data(), y.data(), slope));
+        graphs.launch(floats, in(x.data()), out(y.data(), signs.data()), (g, id, c) -> g.task(id,
+                TornadoKernels::activationLeakyRelu, c, floats, x.data(), y.data(), signs.data(), n, slope));
     }
 
     @Override
-    public void leakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dx) {
-        requireSameShape("leaky relu gradient", dy, y);
-        requireSameShape("leaky relu input gradient", dx, y);
-        int n = y.numel();
-        graphs.launch(n, in(y.data(), dy.data()), out(dx.data()), (g, id, c) -> g.task(id,
-                TornadoKernels::activationLeakyReluBackward, c, n, y.data(), dy.data(), dx.data(), slope));
+    public void leakyReluBackward(Tensor signs, Tensor dy, float slope, Tensor dx) {
+        requireLeakyReluBackward(signs, dy, dx);
+        int n = dy.numel();
+        graphs.launch(n, in(signs.data(), dy.data()), out(dx.data()), (g, id, c) -> g.task(id,
+                TornadoKernels::activationLeakyReluBackward, c, n, signs.data(), dy.data(), dx.data(), slope));
     }
 
     @Override

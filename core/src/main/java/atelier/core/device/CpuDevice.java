@@ -36,6 +36,8 @@ import static atelier.core.device.DeviceChecks.requireColorJitter;
 import static atelier.core.device.DeviceChecks.requireDivisible;
 import static atelier.core.device.DeviceChecks.requireFactor;
 import static atelier.core.device.DeviceChecks.requireFlipRotate90;
+import static atelier.core.device.DeviceChecks.requireLeakyRelu;
+import static atelier.core.device.DeviceChecks.requireLeakyReluBackward;
 import static atelier.core.device.DeviceChecks.requirePixelNorm;
 import static atelier.core.device.DeviceChecks.requirePixelNormBackward;
 import static atelier.core.device.DeviceChecks.requirePyramidDown;
@@ -312,17 +314,18 @@ public final class CpuDevice implements Device {
     }
 
     @Override
-    public void leakyRelu(Tensor x, float slope, Tensor y) {
-        requireSameShape("leaky relu output", y, x);
-        parallelFor(x.numel(), 1, (b, e) -> Activation.leakyRelu(b, e, x.data(), y.data(), slope));
+    public void leakyRelu(Tensor x, float slope, Tensor y, Tensor signs) {
+        int floats = requireLeakyRelu(x, y, signs);
+        int n = x.numel();
+        parallelFor(floats, Activation.SIGNS_PER_FLOAT,
+                (b, e) -> Activation.leakyRelu(b, e, x.data(), y.data(), signs.data(), n, slope));
     }
 
     @Override
-    public void leakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dx) {
-        requireSameShape("leaky relu gradient", dy, y);
-        requireSameShape("leaky relu input gradient", dx, y);
-        parallelFor(y.numel(), 1,
-                (b, e) -> Activation.leakyReluBackward(b, e, y.data(), dy.data(), dx.data(), slope));
+    public void leakyReluBackward(Tensor signs, Tensor dy, float slope, Tensor dx) {
+        requireLeakyReluBackward(signs, dy, dx);
+        parallelFor(dy.numel(), 1,
+                (b, e) -> Activation.leakyReluBackward(b, e, signs.data(), dy.data(), dx.data(), slope));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package atelier.core.device;
 
 import atelier.core.Tensor;
+import atelier.core.kernels.Activation;
 
 /**
  * Where kernels run. Every operation here launches the kernels of {@code atelier.core.kernels} with the
@@ -88,9 +89,11 @@ public interface Device extends AutoCloseable {
     void pyramidUp(Tensor x, Tensor y);
 
     // Activation, normalization.
-    void leakyRelu(Tensor x, float slope, Tensor y);
+    /** y = leaky ReLU of x (y may be x); signs [{@link Activation#signFloats}(x.numel())] records x > 0. */
+    void leakyRelu(Tensor x, float slope, Tensor y, Tensor signs);
 
-    void leakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dx);
+    /** dx from the forward's sign mask (dx may be dy). */
+    void leakyReluBackward(Tensor signs, Tensor dy, float slope, Tensor dx);
 
     /** y = x * scale per pixel (y may be x); writes the per-pixel scale [N, H*W] its backward needs. */
     void pixelNorm(Tensor x, float eps, Tensor y, Tensor scale);

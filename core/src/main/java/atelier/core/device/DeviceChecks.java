@@ -1,6 +1,7 @@
 package atelier.core.device;
 
 import atelier.core.Tensor;
+import atelier.core.kernels.Activation;
 
 import java.util.Arrays;
 
@@ -73,6 +74,20 @@ public final class DeviceChecks {
             throw new IllegalArgumentException(what + " " + t + " needs a non-empty batch and channel dimension");
         }
         return t.numel() / (t.dim(0) * t.dim(1));
+    }
+
+    /** Leaky ReLU of x into y (same shape) with its sign mask; returns the mask's length. */
+    public static int requireLeakyRelu(Tensor x, Tensor y, Tensor signs) {
+        requireSameShape("leaky relu output", y, x);
+        int floats = Activation.signFloats(x.numel());
+        signs.requireShape("leaky relu sign mask", floats);
+        return floats;
+    }
+
+    /** Leaky ReLU's backward from the sign mask. */
+    public static void requireLeakyReluBackward(Tensor signs, Tensor dy, Tensor dx) {
+        signs.requireShape("leaky relu sign mask", Activation.signFloats(dy.numel()));
+        requireSameShape("leaky relu input gradient", dx, dy);
     }
 
     /** Pixel norm of x into y (same shape) with its per-pixel scale [N, plane]; returns the plane. */

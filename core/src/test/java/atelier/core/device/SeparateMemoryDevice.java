@@ -160,13 +160,13 @@ public final class SeparateMemoryDevice implements Device {
     }
 
     @Override
-    public void leakyRelu(Tensor x, float slope, Tensor y) {
-        cpu.leakyRelu(on(x), slope, on(y));
+    public void leakyRelu(Tensor x, float slope, Tensor y, Tensor signs) {
+        cpu.leakyRelu(on(x), slope, on(y), on(signs));
     }
 
     @Override
-    public void leakyReluBackward(Tensor y, Tensor dy, float slope, Tensor dx) {
-        cpu.leakyReluBackward(on(y), on(dy), slope, on(dx));
+    public void leakyReluBackward(Tensor signs, Tensor dy, float slope, Tensor dx) {
+        cpu.leakyReluBackward(on(signs), on(dy), slope, on(dx));
     }
 
     @Override

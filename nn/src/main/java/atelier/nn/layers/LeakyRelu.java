@@ -2,6 +2,7 @@ package atelier.nn.layers;
 
 import atelier.core.Tensor;
 import atelier.core.device.Device;
+import atelier.core.kernels.Activation;
 import atelier.nn.TwiceDifferentiable;
 
 /** Leaky ReLU; PGAN uses slope 0.2. */
@@ -11,7 +12,8 @@ public final class LeakyRelu implements TwiceDifferentiable {
     private final Device device;
     private final float slope;
     private final boolean inPlace;
-    private Tensor output;
+    /** The forward's sign mask: all its backward needs. */
+    private Tensor signs;
 
     public LeakyRelu(Device device, float slope) {
         this(device, slope, false);
@@ -24,9 +26,9 @@ public final class LeakyRelu implements TwiceDifferentiable {
     }
 
     /**
-     * A leaky ReLU whose output overwrites its input (its backward needs only the output), and whose input gradient
-     * overwrites the output gradient it is given: for a layer between others that keep neither their outputs nor
-     * the input gradients they return (convolutions, resampling).
+     * A leaky ReLU whose output overwrites its input, and whose input gradient overwrites the output gradient it is
+     * given: for a layer between others that keep neither their outputs nor the input gradients they return
+     * (convolutions, resampling).
      */
     public static LeakyRelu inPlace(Device device, float slope) {
         return new LeakyRelu(device, slope, true);
@@ -34,30 +36,31 @@ public final class LeakyRelu implements TwiceDifferentiable {
 
     @Override
     public Tensor forward(Tensor x) {
-        output = inPlace ? x : x.zerosLike();
-        device.leakyRelu(x, slope, output);
-        return output;
+        Tensor y = inPlace ? x : x.zerosLike();
+        signs = Tensor.zeros(Activation.signFloats(x.numel()));
+        device.leakyRelu(x, slope, y, signs);
+        return y;
     }
 
     @Override
     public Tensor backwardRetaining(Tensor dy) {
-        Tensor y = ForwardCache.require(output, "LeakyRelu");
+        Tensor mask = ForwardCache.require(signs, "LeakyRelu");
         Tensor dx = inPlace ? dy : dy.zerosLike();
-        device.leakyReluBackward(y, dy, slope, dx);
+        device.leakyReluBackward(mask, dy, slope, dx);
         return dx;
     }
 
-    /** dx = dy * slope(y), linear in dy with a piecewise-constant factor: dyBar = dxBar * slope(y), no xBar. */
+    /** dx = dy * slope(x), linear in dy with a piecewise-constant factor: dyBar = dxBar * slope(x), no xBar. */
     @Override
     public SecondOrder backwardOfBackward(Tensor dxBar) {
-        Tensor y = ForwardCache.require(output, "LeakyRelu");
+        Tensor mask = ForwardCache.require(signs, "LeakyRelu");
         Tensor dyBar = inPlace ? dxBar : dxBar.zerosLike();
-        device.leakyReluBackward(y, dxBar, slope, dyBar);
+        device.leakyReluBackward(mask, dxBar, slope, dyBar);
         return new SecondOrder(dyBar, null);
     }
 
     @Override
     public void release() {
-        output = null;
+        signs = null;
     }
 }

@@ -29,8 +29,8 @@ public final class PixelNorm implements Layer {
 
     /**
      * A pixel norm whose output overwrites its input and whose input gradient overwrites the output gradient: for
-     * inputs that no one needs unchanged afterwards (a leaky ReLU before it qualifies, as its backward reads only
-     * the signs of its output, which a positive scale keeps) and output gradients no one keeps (a conv's).
+     * inputs that no one needs unchanged afterwards (a leaky ReLU's output; its backward keeps only a sign mask) and
+     * output gradients no one keeps (a conv's).
      */
     public static PixelNorm inPlace(Device device, float eps) {
         return new PixelNorm(device, eps, true);
