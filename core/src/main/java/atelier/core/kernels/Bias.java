@@ -9,11 +9,17 @@ public final class Bias {
 
     /**
      * y[n,c,p] += b[c]   (in place)
-     * Work item: one element of y.
+     * Work item: one element of y. A range runs plane by plane, so a CPU thread finds the channel once per plane
+     * and its inner loop vectorizes; a GPU work item runs the outer loop once.
      */
     public static void forward(int begin, int end, float[] y, float[] b, int channels, int plane) {
-        for (int i = begin; i < end; i++) {
-            y[i] += b[(i / plane) % channels];
+        for (int i = begin; i < end; ) {
+            int row = i / plane;
+            float bias = b[row % channels];
+            int stop = Math.min(end, (row + 1) * plane);
+            for (; i < stop; i++) {
+                y[i] += bias;
+            }
         }
     }
 

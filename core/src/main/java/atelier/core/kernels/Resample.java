@@ -9,6 +9,10 @@ package atelier.core.kernels;
  * axis. Taps that fall outside the image are dropped and the rest renormalized, as PyTorch's antialiased
  * interpolation does at borders. {@link #boxTaps} gives the area filter (2x2 average pooling for f = 2);
  * {@link #triangleTaps} gives antialiased bilinear (PyTorch {@code interpolate(bilinear, antialias=True)}).
+ *
+ * <p>Each kernel's work item is one element, and a range of them runs row by row: what depends only on the row
+ * (plane, y coordinate, vertical weights) is found once per row, so a CPU thread running a long range does little
+ * index arithmetic per element, while a GPU work item runs the row loop once.
  */
 public final class Resample {
     private Resample() {
@@ -21,11 +25,13 @@ public final class Resample {
     public static void upsampleNearest(int begin, int end, float[] x, float[] y, int inH, int inW, int factor) {
         int outW = inW * factor;
         int outH = inH * factor;
-        for (int i = begin; i < end; i++) {
-            int ox = i % outW;
-            int oy = (i / outW) % outH;
-            int p = i / (outW * outH);
-            y[i] = x[(p * inH + oy / factor) * inW + ox / factor];
+        for (int i = begin; i < end; ) {
+            int row = i / outW;   // p * outH + oy
+            int src = (row / outH * inH + row % outH / factor) * inW;
+            int stop = Math.min(end, (row + 1) * outW);
+            for (int ox = i - row * outW; i < stop; i++, ox++) {
+                y[i] = x[src + ox / factor];
+            }
         }
     }
 
@@ -36,19 +42,19 @@ public final class Resample {
     public static void upsampleNearestBackward(int begin, int end, float[] dy, float[] dx, int inH, int inW,
                                                int factor) {
         int outW = inW * factor;
-        int outH = inH * factor;
-        for (int i = begin; i < end; i++) {
-            int ix = i % inW;
-            int iy = (i / inW) % inH;
-            int p = i / (inW * inH);
-            float acc = 0f;
-            for (int fy = 0; fy < factor; fy++) {
-                int row = (p * outH + iy * factor + fy) * outW + ix * factor;
-                for (int fx = 0; fx < factor; fx++) {
-                    acc += dy[row + fx];
+        for (int i = begin; i < end; ) {
+            int row = i / inW;   // p * inH + iy, whose block rows in dy start at row * factor
+            int stop = Math.min(end, (row + 1) * inW);
+            for (int ix = i - row * inW; i < stop; i++, ix++) {
+                float acc = 0f;
+                for (int fy = 0; fy < factor; fy++) {
+                    int at = (row * factor + fy) * outW + ix * factor;
+                    for (int fx = 0; fx < factor; fx++) {
+                        acc += dy[at + fx];
+                    }
                 }
+                dx[i] = acc;
             }
-            dx[i] = acc;
         }
     }
 
@@ -61,29 +67,32 @@ public final class Resample {
                                   float[] taps, int tapCount, int tapOffset) {
         int outW = inW / factor;
         int outH = inH / factor;
-        for (int i = begin; i < end; i++) {
-            int ox = i % outW;
-            int oy = (i / outW) % outH;
-            int p = i / (outW * outH);
-            int y0 = oy * factor + tapOffset;
-            int x0 = ox * factor + tapOffset;
-            float acc = 0f;
-            for (int ty = 0; ty < tapCount; ty++) {
-                int iy = y0 + ty;
-                if (iy < 0 || iy >= inH) {
-                    continue;
-                }
-                int row = (p * inH + iy) * inW;
-                float rowAcc = 0f;
-                for (int tx = 0; tx < tapCount; tx++) {
-                    int ix = x0 + tx;
-                    if (ix >= 0 && ix < inW) {
-                        rowAcc += taps[tx] * x[row + ix];
+        for (int i = begin; i < end; ) {
+            int row = i / outW;   // p * outH + oy
+            int p = row / outH;
+            int y0 = row % outH * factor + tapOffset;
+            float ySum = validTapSum(taps, tapCount, y0, inH);
+            int stop = Math.min(end, (row + 1) * outW);
+            for (int ox = i - row * outW; i < stop; i++, ox++) {
+                int x0 = ox * factor + tapOffset;
+                float acc = 0f;
+                for (int ty = 0; ty < tapCount; ty++) {
+                    int iy = y0 + ty;
+                    if (iy < 0 || iy >= inH) {
+                        continue;
                     }
+                    int at = (p * inH + iy) * inW;
+                    float rowAcc = 0f;
+                    for (int tx = 0; tx < tapCount; tx++) {
+                        int ix = x0 + tx;
+                        if (ix >= 0 && ix < inW) {
+                            rowAcc += taps[tx] * x[at + ix];
+                        }
+                    }
+                    acc += taps[ty] * rowAcc;
                 }
-                acc += taps[ty] * rowAcc;
+                y[i] = acc / (ySum * validTapSum(taps, tapCount, x0, inW));
             }
-            y[i] = acc / (validTapSum(taps, tapCount, y0, inH) * validTapSum(taps, tapCount, x0, inW));
         }
     }
 
@@ -97,28 +106,37 @@ public final class Resample {
         int outH = inH / factor;
         // An input pixel is covered by outputs o with 0 <= i - (o*f + off) < tapCount: at most (tapCount-1)/f + 1.
         int reach = (tapCount - 1) / factor;
-        for (int i = begin; i < end; i++) {
-            int ix = i % inW;
-            int iy = (i / inW) % inH;
-            int p = i / (inW * inH);
+        for (int i = begin; i < end; ) {
+            int row = i / inW;   // p * inH + iy
+            int p = row / inH;
+            int iy = row % inH;
             int oyLast = Math.min(outH - 1, (iy - tapOffset) / factor);
-            int oxLast = Math.min(outW - 1, (ix - tapOffset) / factor);
-            float acc = 0f;
+            int first = i;
+            int stop = Math.min(end, (row + 1) * inW);
+            for (int k = first; k < stop; k++) {
+                dx[k] = 0f;
+            }
             for (int oy = Math.max(0, oyLast - reach); oy <= oyLast; oy++) {
                 int ty = iy - oy * factor - tapOffset;
                 if (ty < 0 || ty >= tapCount) {
                     continue;
                 }
                 float wy = taps[ty] / validTapSum(taps, tapCount, oy * factor + tapOffset, inH);
-                for (int ox = Math.max(0, oxLast - reach); ox <= oxLast; ox++) {
-                    int tx = ix - ox * factor - tapOffset;
-                    if (tx >= 0 && tx < tapCount) {
-                        float wx = taps[tx] / validTapSum(taps, tapCount, ox * factor + tapOffset, inW);
-                        acc += dy[(p * outH + oy) * outW + ox] * wy * wx;
+                int dyRow = (p * outH + oy) * outW;
+                for (int k = first, ix = first - row * inW; k < stop; k++, ix++) {
+                    int oxLast = Math.min(outW - 1, (ix - tapOffset) / factor);
+                    float acc = 0f;
+                    for (int ox = Math.max(0, oxLast - reach); ox <= oxLast; ox++) {
+                        int tx = ix - ox * factor - tapOffset;
+                        if (tx >= 0 && tx < tapCount) {
+                            float wx = taps[tx] / validTapSum(taps, tapCount, ox * factor + tapOffset, inW);
+                            acc += dy[dyRow + ox] * wx;
+                        }
                     }
+                    dx[k] += wy * acc;
                 }
             }
-            dx[i] = acc;
+            i = stop;
         }
     }
 
