@@ -6,7 +6,7 @@ Builds the same small PGAN discriminator as atelier (level 1 fading in at alpha 
 learning rate with gain sqrt(2); leaky ReLU 0.2), with random weights and biases, and computes in float64
     L_D = mean D(G(z)) - mean D(x) + 0.001 mean D(x)^2 + 10 mean (|grad D(x^)| - 1)^2
 with the penalty differentiated by double backprop (torch.autograd.grad(create_graph=True)).
-Writes tests/src/test/resources/fixtures/wgan_gp.safetensors: parameters under their atelier names, the inputs
+Writes tests/src/test/resources/fixtures/wgan_gp.safetensors (batch 4) and wgan_gp_batch1.safetensors: parameters under their atelier names, the inputs
 real, fake, eps, the loss parts (loss.real, loss.fake, loss.drift, loss.penalty) and grad.<name> per parameter.
 
 Run: /usr/bin/python3 tests/python/make_gp_fixture.py   (needs Debian's python3-torch)
@@ -19,25 +19,12 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_fixtures import write_safetensors  # noqa: E402
+from make_fixtures import minibatch_stddev, write_safetensors  # noqa: E402
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "fixtures",
-                   "wgan_gp.safetensors")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "fixtures")
 CHANNELS = 4
 ALPHA = 0.3
 LAMBDA, DRIFT, SLOPE = 10.0, 1e-3, 0.2
-
-
-def minibatch_stddev(x, group=4):
-    """pytorch_GAN_zoo's miniBatchStdDev."""
-    n, c, h, w = x.shape
-    group = min(n, group)
-    if n % group != 0:
-        group = n
-    y = x.view(-1, group, c, h, w)
-    y = torch.sqrt(torch.var(y, 1) + 1e-8).view(n // group, -1).mean(1).view(n // group, 1, 1, 1)
-    y = y.expand(n // group, group, h, w).reshape(n, 1, h, w)
-    return torch.cat([x, y], dim=1)
 
 
 def conv(params, name, x, pad):
@@ -60,6 +47,13 @@ def discriminator(params, images):
 
 
 def main():
+    # Batch 4: minibatch stddev groups of 4, whose input cotangent is carried back through the forward; batch 1
+    # (as at 4096 px): a group of one, no carried pass.
+    for n, name in ((4, "wgan_gp.safetensors"), (1, "wgan_gp_batch1.safetensors")):
+        write_case(n, os.path.join(FIXTURES, name))
+
+
+def write_case(n, out_file):
     torch.manual_seed(7)
     c = CHANNELS
     shapes = {
@@ -71,7 +65,6 @@ def main():
     for name, shape in shapes.items():
         tensors[name + ".weight"] = torch.randn(shape)
         tensors[name + ".bias"] = 0.1 * torch.randn(shape[0])
-    n = 4
     tensors["real"] = torch.randn(n, 3, 8, 8)
     tensors["fake"] = torch.randn(n, 3, 8, 8)
     tensors["eps"] = torch.rand(n)
@@ -95,9 +88,9 @@ def main():
     for name, p in params.items():
         if name.startswith("d."):
             out["grad." + name] = p.grad.float()
-    write_safetensors(OUT, out, {"generator": "tests/python/make_gp_fixture.py", "torch": torch.__version__,
+    write_safetensors(out_file, out, {"generator": "tests/python/make_gp_fixture.py", "torch": torch.__version__,
                                  "alpha": str(ALPHA), "channels": str(CHANNELS)})
-    print("wrote", os.path.normpath(OUT), "penalty", penalty.item(), "loss", loss.item())
+    print("wrote", os.path.normpath(out_file), "penalty", penalty.item(), "loss", loss.item())
 
 
 if __name__ == "__main__":

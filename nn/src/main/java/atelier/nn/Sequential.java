@@ -53,6 +53,13 @@ public final class Sequential implements TwiceDifferentiable {
     }
 
     @Override
+    public void releaseInputs() {
+        for (Layer layer : layers) {
+            twiceDifferentiable(layer).releaseInputs();
+        }
+    }
+
+    @Override
     public void release() {
         for (Layer layer : layers) {
             layer.release();

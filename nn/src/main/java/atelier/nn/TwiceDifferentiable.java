@@ -32,6 +32,13 @@ public interface TwiceDifferentiable extends Layer {
      */
     SecondOrder backwardOfBackward(Tensor dxBar);
 
+    /**
+     * Between {@link #backwardRetaining} and {@link #backwardOfBackward}: drops what only a further ordinary backward
+     * through the forward would need, for passes that carry no input cotangent back (see SecondOrder.xBar).
+     */
+    default void releaseInputs() {
+    }
+
     /** Cotangents of a backward's inputs: dy always, the forward input x only where it matters. */
     record SecondOrder(Tensor dyBar, Tensor xBar) {
     }

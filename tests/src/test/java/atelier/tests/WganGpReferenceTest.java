@@ -6,7 +6,8 @@ import atelier.gan.pgan.Discriminator;
 import atelier.gan.pgan.PganShape;
 import atelier.gan.pgan.WganGp;
 import atelier.nn.Parameter;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Map;
 import java.util.Random;
@@ -20,9 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * level-1 discriminator fading in at alpha 0.3, so both fade paths, minibatch stddev and every layer type count.
  */
 class WganGpReferenceTest {
-    @Test
-    void lossAndGradientsMatchPytorchDoubleBackprop() {
-        Map<String, Tensor> ref = Fixtures.load("wgan_gp.safetensors");
+    /** Batch 4 (the stddev group's input cotangent carried back) and batch 1 (a group of one, as at 4096 px). */
+    @ParameterizedTest
+    @ValueSource(strings = {"wgan_gp.safetensors", "wgan_gp_batch1.safetensors"})
+    void lossAndGradientsMatchPytorchDoubleBackprop(String fixture) {
+        Map<String, Tensor> ref = Fixtures.load(fixture);
         try (CpuDevice cpu = new CpuDevice(2)) {
             Discriminator d = new Discriminator(cpu, new PganShape(8, 8, 4, 1, 3), new Random(0));
             d.grow();

@@ -31,6 +31,9 @@ public final class Discriminator {
     private final List<Sequential> blocks = new ArrayList<>();
     private final List<Sequential> fromRgb = new ArrayList<>();
     private final Downsample fadeDownsample;
+    /** Level 0's minibatch stddev, the one part whose backward depends on its input (for groups above one). */
+    private MinibatchStddev stddev;
+    private int batch;
     private float alpha = 1f;
     private boolean fading;
 
@@ -53,7 +56,8 @@ public final class Discriminator {
         EqualizedLr eq = EqualizedLr.PGAN;
         List<Layer> layers = new ArrayList<>();
         if (level == 0) {
-            layers.add(new MinibatchStddev(device, MinibatchStddev.PGAN_GROUP_SIZE));
+            stddev = new MinibatchStddev(device, MinibatchStddev.PGAN_GROUP_SIZE);
+            layers.add(stddev);
             layers.add(new Conv2d(device, name + ".conv", c + 1, c, 3, 1, eq, init));
             layers.add(lrelu());
             layers.add(new Conv2d(device, name + ".conv4x4", c, c, 4, 0, eq, init));
@@ -99,6 +103,7 @@ public final class Discriminator {
     public Tensor forward(Tensor images) {
         int r = resolution();
         images.requireShape("discriminator input", images.dim(0), shape.imageChannels(), r, r);
+        batch = images.dim(0);
         int top = level();
         Tensor h = blocks.get(top).forward(fromRgb.get(top).forward(images));
         fading = top > 0 && alpha < 1f;
@@ -120,9 +125,20 @@ public final class Discriminator {
         return backward(dScores, false);
     }
 
-    /** {@link #backward} keeping what {@link #backwardOfBackward} needs (the gradient penalty's first pass). */
+    /**
+     * {@link #backward} keeping what {@link #backwardOfBackward} needs (the gradient penalty's first pass). Without a
+     * minibatch-stddev group above one (batch 1, as at 4096 px) the reverse carries nothing back through the
+     * forward, so the convolutions' inputs are dropped now: a third of what the pass would keep.
+     */
     public Tensor backwardRetaining(Tensor dScores) {
-        return backward(dScores, true);
+        Tensor dImages = backward(dScores, true);
+        if (stddev.groupFor(batch) == 1) {
+            for (int l = 0; l < blocks.size(); l++) {
+                blocks.get(l).releaseInputs();
+                fromRgb.get(l).releaseInputs();
+            }
+        }
+        return dImages;
     }
 
     private Tensor backward(Tensor dScores, boolean retain) {

@@ -102,9 +102,8 @@ public final class WganGp {
             // The norm's derivative is undefined at 0; PyTorch's autograd gives 0 there too.
             coefficient.data()[i] = norm == 0 ? 0f : (float) (2 * config.lambda() * (norm - 1) / (n * norm));
         }
-        Tensor gBar = g.zerosLike();
-        device.scaleRows(g, coefficient, gBar);
-        d.backwardOfBackward(gBar);
+        device.scaleRows(g, coefficient, g);   // g becomes its own cotangent, gBar
+        d.backwardOfBackward(g);
         return (float) (config.lambda() * penalty / n);
     }
 

@@ -54,10 +54,17 @@ public final class Conv2d implements TwiceDifferentiable {
     @Override
     public SecondOrder backwardOfBackward(Tensor dxBar) {
         Tensor dy = ForwardCache.require(outputGrad, "Conv2d");
+        outputGrad = null;   // the reverse runs once: free it as soon as possible
         device.conv2dBackwardWeight(dxBar, dy, wScale, pad, weight.grad());
         Tensor dyBar = dy.zerosLike();
         device.conv2d(dxBar, weight.value(), wScale, pad, dyBar);
         return new SecondOrder(dyBar, null);
+    }
+
+    /** The input serves only the weight gradient of an ordinary backward; the reverse needs only dy. */
+    @Override
+    public void releaseInputs() {
+        input = null;
     }
 
     @Override

@@ -48,10 +48,17 @@ public final class Dense implements TwiceDifferentiable {
     @Override
     public SecondOrder backwardOfBackward(Tensor dxBar) {
         Tensor dy = ForwardCache.require(outputGrad, "Dense");
+        outputGrad = null;   // the reverse runs once: free it as soon as possible
         device.denseBackwardWeight(flat(dxBar), dy, wScale, weight.grad());
         Tensor dyBar = dy.zerosLike();
         device.dense(flat(dxBar), weight.value(), wScale, dyBar);
         return new SecondOrder(dyBar, null);
+    }
+
+    /** The input serves only the weight gradient of an ordinary backward; the reverse needs only dy. */
+    @Override
+    public void releaseInputs() {
+        input = null;
     }
 
     @Override
