@@ -17,6 +17,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import sgemm_peak
+
 
 def channels(level, max_channels=512, min_channels=16):
     """atelier's PganShape.channels: 512 up to 32 px, halving as the resolution doubles, floored."""
@@ -163,12 +165,16 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    # The dense layers run on the system BLAS: Debian's default reference BLAS is ~30x slower than OpenBLAS, so
+    # every result says which one this PyTorch got (docs/PERFORMANCE.md: OpenBLAS without changing the system).
+    blas = sgemm_peak.gflops(1024, 0.3)
     for text in args.resolutions.split(","):
         resolution = int(text)
         seconds, steps = bench(resolution, args.batch, args.min_time, args.latent)
         print(json.dumps({"resolution": resolution, "batch": args.batch, "seconds_per_step": seconds, "steps": steps,
                           "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                          "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+                          "torch": torch.__version__, "threads": torch.get_num_threads(), "blas_gflops": blas}),
+              flush=True)
 
 
 if __name__ == "__main__":

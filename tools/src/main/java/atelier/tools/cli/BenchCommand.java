@@ -84,8 +84,11 @@ public final class BenchCommand {
                             "--resolutions", String.join(",", resolutions.stream().map(String::valueOf).toList())),
                             json -> {
                                 peer.put(json.get("resolution").getAsInt(), json.get("seconds_per_step").getAsDouble());
-                                out.printf(Locale.ROOT, "PyTorch %s (%d threads): %d px done, peak RSS %.0f MiB%n",
-                                        json.get("torch").getAsString(), json.get("threads").getAsInt(),
+                                double blas = json.get("blas_gflops").getAsDouble();
+                                out.printf(Locale.ROOT, "PyTorch %s (%d threads, BLAS sgemm %.0f GFLOP/s%s): %d px done,"
+                                                + " peak RSS %.0f MiB%n",
+                                        json.get("torch").getAsString(), json.get("threads").getAsInt(), blas,
+                                        blas < 50 ? ", a reference BLAS: see docs/PERFORMANCE.md for OpenBLAS" : "",
                                         json.get("resolution").getAsInt(), json.get("peak_rss_mib").getAsDouble());
                                 out.flush();
                             });
