@@ -3,6 +3,7 @@ package atelier.tests;
 import atelier.core.Tensor;
 import atelier.core.kernels.Activation;
 import atelier.core.device.CpuDevice;
+import atelier.core.device.DeviceChecks;
 import atelier.core.device.Filter;
 import atelier.nn.layers.MinibatchStddev;
 import org.junit.jupiter.api.AfterAll;
@@ -115,7 +116,7 @@ class PyTorchReferenceTest {
     void pixelNorm() {
         Tensor x = ref("pixelnorm.x");
         Tensor y = x.zerosLike();
-        Tensor scale = Tensor.zeros(x.dim(0), x.numel() / (x.dim(0) * x.dim(1)));
+        Tensor scale = Tensor.zeros(x.dim(0), DeviceChecks.plane("pixel norm input", x));
         CPU.pixelNorm(x, 1e-8f, y, scale);
         assertClose("pixelnorm y", ref("pixelnorm.y"), y, TOL);
         Tensor dx = x.zerosLike();

@@ -6,6 +6,7 @@ import atelier.core.device.Filter;
 import atelier.nn.Layer;
 import atelier.nn.Parameter;
 import atelier.nn.Sequential;
+import atelier.nn.TwiceDifferentiable;
 import atelier.nn.TwiceDifferentiable.SecondOrder;
 import atelier.nn.layers.Conv2d;
 import atelier.nn.layers.Dense;
@@ -149,7 +150,7 @@ public final class Discriminator {
         return backwardTop(dh, retain);
     }
 
-    private static Tensor backward(Sequential part, Tensor dy, boolean retain) {
+    private static Tensor backward(TwiceDifferentiable part, Tensor dy, boolean retain) {
         return retain ? part.backwardRetaining(dy) : part.backward(dy);
     }
 
@@ -163,8 +164,7 @@ public final class Discriminator {
             device.scale(dh, alpha, dNew);
             Tensor dOld = dh.zerosLike();
             device.scale(dh, 1f - alpha, dOld);
-            Tensor dPooled = backward(fromRgb.get(top - 1), dOld, retain);
-            dImagesOld = retain ? fadeDownsample.backwardRetaining(dPooled) : fadeDownsample.backward(dPooled);
+            dImagesOld = backward(fadeDownsample, backward(fromRgb.get(top - 1), dOld, retain), retain);
         }
         Tensor dImages = backward(fromRgb.get(top), backward(blocks.get(top), dNew, retain), retain);
         if (dImagesOld != null) {

@@ -2,6 +2,7 @@ package atelier.nn.layers;
 
 import atelier.core.Tensor;
 import atelier.core.device.Device;
+import atelier.core.device.DeviceChecks;
 import atelier.nn.Layer;
 
 /**
@@ -39,7 +40,7 @@ public final class PixelNorm implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         output = inPlace ? x : x.zerosLike();
-        scale = Tensor.zeros(x.dim(0), x.numel() / (x.dim(0) * x.dim(1)));
+        scale = Tensor.zeros(x.dim(0), DeviceChecks.plane("pixel norm input", x));
         device.pixelNorm(x, eps, output, scale);
         return output;
     }
