@@ -49,9 +49,10 @@ import static atelier.core.device.DeviceChecks.shuffledChannels;
 /**
  * The CPU device: each launch splits the kernel's work-item range into one contiguous chunk per thread and runs
  * the same static kernel method on every chunk. Kernels compute each work item independently and in a fixed
- * order, so results are bit-identical for any thread count. Convolutions with 0 <= pad <= R-1 (all of PGAN's) and
- * dense layers (1x1 convolutions of 1x1 images) run on {@link FastConv}, a Vector API implicit GEMM with the same
- * math as the {@link Conv2d} and {@link atelier.core.kernels.Dense} kernels and the same determinism; other
+ * order, so results are bit-identical for any thread count. 3x3 convolutions with padding 1 on many channels run on
+ * {@link WinogradConv} (Winograd's F(2x2, 3x3) over a Vector API GEMM); other convolutions with 0 <= pad <= R-1 and
+ * dense layers (1x1 convolutions of 1x1 images) run on {@link FastConv}, a Vector API implicit GEMM. Both have the
+ * same math as the {@link Conv2d} and {@link atelier.core.kernels.Dense} kernels and the same determinism; other
  * convolutions run the plain {@link Conv2d} kernels.
  */
 public final class CpuDevice implements Device {
@@ -67,6 +68,7 @@ public final class CpuDevice implements Device {
     private final int threads;
     private final ExecutorService workers;
     private final FastConv fastConv = new FastConv(this);
+    private final WinogradConv winograd = new WinogradConv(this);
 
     /** A device using every core the JVM sees. */
     public CpuDevice() {
@@ -138,6 +140,10 @@ public final class CpuDevice implements Device {
     public void conv2d(Tensor x, Tensor w, float wScale, int pad, Tensor y) {
         ConvShape s = ConvShape.of(x, w, pad);
         y.requireShape("conv2d output", s.batch, s.outC, s.outH, s.outW);
+        if (WinogradConv.handles(s.inC, s.outC, s.ksize, pad)) {
+            winograd.forward(x.data(), w.data(), wScale, y.data(), s.batch, s.inC, s.inH, s.inW, s.outC);
+            return;
+        }
         if (FastConv.supports(s.ksize, pad)) {
             fastConv.forward(x.data(), w.data(), wScale, y.data(), s.batch, s.inC, s.inH, s.inW, s.outC, s.ksize,
                     pad);
@@ -151,6 +157,10 @@ public final class CpuDevice implements Device {
     public void conv2dBackwardInput(Tensor dy, Tensor w, float wScale, int pad, Tensor dx) {
         ConvShape s = ConvShape.of(dx, w, pad);
         dy.requireShape("conv2d output gradient", s.batch, s.outC, s.outH, s.outW);
+        if (WinogradConv.handles(s.inC, s.outC, s.ksize, pad)) {
+            winograd.backwardInput(dy.data(), w.data(), wScale, dx.data(), s.batch, s.inC, s.inH, s.inW, s.outC);
+            return;
+        }
         if (FastConv.supports(s.ksize, pad)) {
             fastConv.backwardInput(dy.data(), w.data(), wScale, dx.data(), s.batch, s.inC, s.inH, s.inW, s.outC,
                     s.ksize, pad);
@@ -164,6 +174,10 @@ public final class CpuDevice implements Device {
     public void conv2dBackwardWeight(Tensor x, Tensor dy, float wScale, int pad, Tensor dw) {
         ConvShape s = ConvShape.of(x, dw, pad);
         dy.requireShape("conv2d output gradient", s.batch, s.outC, s.outH, s.outW);
+        if (WinogradConv.handles(s.inC, s.outC, s.ksize, pad)) {
+            winograd.backwardWeight(x.data(), dy.data(), wScale, dw.data(), s.batch, s.inC, s.inH, s.inW, s.outC);
+            return;
+        }
         if (FastConv.supports(s.ksize, pad)) {
             fastConv.backwardWeight(x.data(), dy.data(), wScale, dw.data(), s.batch, s.inC, s.inH, s.inW, s.outC,
                     s.ksize, pad);

@@ -5,6 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
 
+import static atelier.core.device.PackedGemm.MR;
+import static atelier.core.device.PackedGemm.NR;
+import static atelier.core.device.PackedGemm.roundUp;
+
 /**
  * The CPU device's fast convolution: the same math as {@link atelier.core.kernels.Conv2d} (which stays the
  * reference, and what TornadoVM compiles), run as a register-blocked implicit GEMM with the Vector API, because
@@ -24,7 +28,7 @@ import java.util.Arrays;
  *       grid (zero in the garbage cells), as lane-wise dot products over q; for im2col-staged images, as the GEMM
  *       dy x im2col(x)^T, where few cells per weight would leave the dot products' lane sums too costly.</li>
  * </ul>
- * The register tile (MR output rows x NR cells, {@link #tile}) keeps its sums in vector registers over KC reduction
+ * The GEMM ({@link PackedGemm}) keeps each register tile's sums in vector registers over a block of reduction
  * indices; on a Zen 5 core it reaches 200-240 GFLOP/s at 16-256 px, 75-85% of the ~275 GFLOP/s that a loop of
  * register-only FMAs reaches.
  *
@@ -35,16 +39,6 @@ import java.util.Arrays;
 final class FastConv {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    // Block sizes were measured on a 2-core Zen 5 (AVX-512) with bench conv; 8 x 3 vectors beat 4x4, 6x4, 12x2, 8x4.
-    /** Output rows (channels) of a register tile: 8 broadcasts and 3 vector loads per 24 FMAs. */
-    private static final int MR = 8;
-    /** Output columns (grid cells) of a register tile: three vectors. */
-    private static final int NR = 3 * LANES;
-    /** Reduction indices per pass of a register tile before its sums go back to memory. */
-    private static final int KC = 256;
-    /** Output rows and grid columns of one GEMM work item. */
-    private static final int M_BLOCK = 32 * MR;
-    private static final int Q_BLOCK = 4 * NR;
     /** Weight gradient on the padded grid: rows k and indices j of a dot-product tile (4x6 beat 4x4, 6x4, 3x8, 2x8). */
     private static final int NK = 4;
     private static final int NJ = 6;
@@ -136,10 +130,6 @@ final class FastConv {
         long gridCells = (long) (inH + 2 * pad) * (inW + 2 * pad);
         long outCells = (long) (inH + 2 * pad - ksize + 1) * (inW + 2 * pad - ksize + 1);
         return gridCells * 20 > outCells * 23 || outCells == 1;
-    }
-
-    private static int roundUp(int value, int multiple) {
-        return (value + multiple - 1) / multiple * multiple;
     }
 
     /** Runs on one piece of a batch: images [n0, n0 + g.images) or one band of image n0. */
@@ -236,7 +226,7 @@ final class FastConv {
             int bColumnScale = stage(in, n0, inC, inH, inW, ksize, pad, g);
             int columns = g.columns();
             out = grow(out, rowsPadded * columns);
-            gemm(a, outC, width, grid, offsets, bColumnScale, out, columns);
+            PackedGemm.gemm(device, 1, a, 0, outC, width, grid, 0, offsets, bColumnScale, out, 0, columns, false);
             copyOut(out, columns, g, outC, n0, scale, outImages);
         });
     }
@@ -246,144 +236,6 @@ final class FastConv {
         return Math.max(usesIm2col(inH, inW, ksize, pad) ? inC * ksize * ksize : inC, roundUp(outC, MR));
     }
 
-    /**
-     * c[m, q] = sum_{j < width} A[m, j] * B[j, q] for m < roundUp(rows, MR) and q < columns (a multiple of NR),
-     * where B[j, q] = b[off[j] + (q - q % NR) * bColumnScale + q % NR] (scale 1: rows of a grid; else strips of NR
-     * columns),
-     * with A packed by {@link #packA} (c's rows past `rows` are garbage)
-     * there are garbage) and c's row stride {@code columns}. Work items: blocks of rows x blocks of columns; each
-     * output's sum runs over j in order, in fixed blocks of KC.
-     */
-    private void gemm(float[] a, int rows, int width, float[] b, int[] off,
-                      int bColumnScale, float[] c, int columns) {
-        int rowsPadded = roundUp(rows, MR);
-        int mBlocks = (rowsPadded + M_BLOCK - 1) / M_BLOCK;
-        int qBlocks = (columns + Q_BLOCK - 1) / Q_BLOCK;
-        device.parallelFor(mBlocks * qBlocks, (long) Math.min(M_BLOCK, rowsPadded) * Q_BLOCK * width,
-                (begin, end) -> {
-                    for (int item = begin; item < end; item++) {
-                        int m0 = item / qBlocks * M_BLOCK;
-                        int m1 = Math.min(rowsPadded, m0 + M_BLOCK);
-                        int q0 = item % qBlocks * Q_BLOCK;
-                        int q1 = Math.min(columns, q0 + Q_BLOCK);
-                        for (int j0 = 0; j0 < width; j0 += KC) {
-                            int jn = Math.min(KC, width - j0);
-                            // Each B slice (KC x NR) stays in L1 while every row strip of the block passes it.
-                            for (int q = q0; q < q1; q += NR) {
-                                for (int m = m0; m < m1; m += MR) {
-                                    tile(a, (m / MR * width + j0) * MR, b, off, j0, jn, q * bColumnScale, c,
-                                            m * columns + q, columns, j0 == 0);
-                                }
-                            }
-                        }
-                    }
-                });
-    }
-
-    /**
-     * One MR x NR register tile: c[r, i] (+)= sum_{jj < jn} a[aBase + jj*MR + r] * b[off[j0 + jj] + bq + i], in order
-     * of jj (a packed by {@link #packA}); {@code first} starts from zero instead of the stored partial sum. Unrolled by
-     * hand: C2 keeps each named vector in a register, an array of vectors would live in memory.
-     */
-    private static void tile(float[] a, int aBase, float[] b, int[] off, int j0, int jn, int bq, float[] c, int cBase,
-                             int cStride, boolean first) {
-        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61,
-                c62, c70, c71, c72;
-        if (first) {
-            c00 = FloatVector.zero(SPECIES);
-            c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c00;
-            c30 = c31 = c32 = c40 = c41 = c42 = c50 = c51 = c00;
-            c52 = c60 = c61 = c62 = c70 = c71 = c72 = c00;
-        } else {
-            c00 = FloatVector.fromArray(SPECIES, c, cBase);
-            c01 = FloatVector.fromArray(SPECIES, c, cBase + LANES);
-            c02 = FloatVector.fromArray(SPECIES, c, cBase + 2 * LANES);
-            c10 = FloatVector.fromArray(SPECIES, c, cBase + cStride);
-            c11 = FloatVector.fromArray(SPECIES, c, cBase + cStride + LANES);
-            c12 = FloatVector.fromArray(SPECIES, c, cBase + cStride + 2 * LANES);
-            c20 = FloatVector.fromArray(SPECIES, c, cBase + 2 * cStride);
-            c21 = FloatVector.fromArray(SPECIES, c, cBase + 2 * cStride + LANES);
-            c22 = FloatVector.fromArray(SPECIES, c, cBase + 2 * cStride + 2 * LANES);
-            c30 = FloatVector.fromArray(SPECIES, c, cBase + 3 * cStride);
-            c31 = FloatVector.fromArray(SPECIES, c, cBase + 3 * cStride + LANES);
-            c32 = FloatVector.fromArray(SPECIES, c, cBase + 3 * cStride + 2 * LANES);
-            c40 = FloatVector.fromArray(SPECIES, c, cBase + 4 * cStride);
-            c41 = FloatVector.fromArray(SPECIES, c, cBase + 4 * cStride + LANES);
-            c42 = FloatVector.fromArray(SPECIES, c, cBase + 4 * cStride + 2 * LANES);
-            c50 = FloatVector.fromArray(SPECIES, c, cBase + 5 * cStride);
-            c51 = FloatVector.fromArray(SPECIES, c, cBase + 5 * cStride + LANES);
-            c52 = FloatVector.fromArray(SPECIES, c, cBase + 5 * cStride + 2 * LANES);
-            c60 = FloatVector.fromArray(SPECIES, c, cBase + 6 * cStride);
-            c61 = FloatVector.fromArray(SPECIES, c, cBase + 6 * cStride + LANES);
-            c62 = FloatVector.fromArray(SPECIES, c, cBase + 6 * cStride + 2 * LANES);
-            c70 = FloatVector.fromArray(SPECIES, c, cBase + 7 * cStride);
-            c71 = FloatVector.fromArray(SPECIES, c, cBase + 7 * cStride + LANES);
-            c72 = FloatVector.fromArray(SPECIES, c, cBase + 7 * cStride + 2 * LANES);
-        }
-        for (int jj = 0; jj < jn; jj++) {
-            int bi = off[j0 + jj] + bq;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
-            FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
-            int ai = aBase + jj * MR;
-            FloatVector av = FloatVector.broadcast(SPECIES, a[ai]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            c02 = av.fma(b2, c02);
-            av = FloatVector.broadcast(SPECIES, a[ai + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            c12 = av.fma(b2, c12);
-            av = FloatVector.broadcast(SPECIES, a[ai + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            c22 = av.fma(b2, c22);
-            av = FloatVector.broadcast(SPECIES, a[ai + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            c32 = av.fma(b2, c32);
-            av = FloatVector.broadcast(SPECIES, a[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            c42 = av.fma(b2, c42);
-            av = FloatVector.broadcast(SPECIES, a[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            c52 = av.fma(b2, c52);
-            av = FloatVector.broadcast(SPECIES, a[ai + 6]);
-            c60 = av.fma(b0, c60);
-            c61 = av.fma(b1, c61);
-            c62 = av.fma(b2, c62);
-            av = FloatVector.broadcast(SPECIES, a[ai + 7]);
-            c70 = av.fma(b0, c70);
-            c71 = av.fma(b1, c71);
-            c72 = av.fma(b2, c72);
-        }
-        c00.intoArray(c, cBase);
-        c01.intoArray(c, cBase + LANES);
-        c02.intoArray(c, cBase + 2 * LANES);
-        c10.intoArray(c, cBase + cStride);
-        c11.intoArray(c, cBase + cStride + LANES);
-        c12.intoArray(c, cBase + cStride + 2 * LANES);
-        c20.intoArray(c, cBase + 2 * cStride);
-        c21.intoArray(c, cBase + 2 * cStride + LANES);
-        c22.intoArray(c, cBase + 2 * cStride + 2 * LANES);
-        c30.intoArray(c, cBase + 3 * cStride);
-        c31.intoArray(c, cBase + 3 * cStride + LANES);
-        c32.intoArray(c, cBase + 3 * cStride + 2 * LANES);
-        c40.intoArray(c, cBase + 4 * cStride);
-        c41.intoArray(c, cBase + 4 * cStride + LANES);
-        c42.intoArray(c, cBase + 4 * cStride + 2 * LANES);
-        c50.intoArray(c, cBase + 5 * cStride);
-        c51.intoArray(c, cBase + 5 * cStride + LANES);
-        c52.intoArray(c, cBase + 5 * cStride + 2 * LANES);
-        c60.intoArray(c, cBase + 6 * cStride);
-        c61.intoArray(c, cBase + 6 * cStride + LANES);
-        c62.intoArray(c, cBase + 6 * cStride + 2 * LANES);
-        c70.intoArray(c, cBase + 7 * cStride);
-        c71.intoArray(c, cBase + 7 * cStride + LANES);
-        c72.intoArray(c, cBase + 7 * cStride + 2 * LANES);
-    }
 
     /**
      * dw[k, c, ry, rx] += wScale * sum_{n, oy, ox} dy[n, k, oy, ox] * x[n, c, oy+ry-pad, ox+rx-pad]. On the padded
@@ -423,7 +275,7 @@ final class FastConv {
                 }
             }
         });
-        // B = im2col(x)^T [cells, widthPadded] in strips of NR columns (see gemm): row q holds every (c, ry, rx) of
+        // B = im2col(x)^T [cells, widthPadded] in strips of NR columns (see PackedGemm.gemm): row q holds every (c, ry, rx) of
         // output cell q, zero past width.
         grid = grow(grid, cells * widthPadded);
         float[] b = grid;
@@ -436,7 +288,7 @@ final class FastConv {
         }
         out = grow(out, rowsPadded * widthPadded);
         float[] c = out;
-        gemm(a, outC, cells, b, offsets, cells, c, widthPadded);
+        PackedGemm.gemm(device, 1, a, 0, outC, cells, b, 0, offsets, cells, c, 0, widthPadded, false);
         device.parallelFor(outC, width, (begin, end) -> {
             for (int k = begin; k < end; k++) {
                 for (int j = 0; j < width; j++) {
@@ -617,7 +469,7 @@ final class FastConv {
 
     /**
      * Stages the B operand of a group of images of src [N, channels, h, w] in {@code grid}, with {@code offsets[j]}
-     * where reduction index j = (c, ry, rx) starts, and returns the B column scale for {@link #gemm}: the padded
+     * where reduction index j = (c, ry, rx) starts, and returns the B column scale for {@link PackedGemm#gemm}: the padded
      * grid (one copy of the input; scale 1) or, for explicit grids, the im2col matrix in strips of NR columns, each
      * strip [width, NR] contiguous, so that a register tile reads its B slice sequentially (scale width).
      */

@@ -1,6 +1,8 @@
 package atelier.core.device;
 
 import atelier.core.Tensor;
+import atelier.core.device.ConvCheck.Convolution;
+import atelier.core.device.ConvCheck.Problem;
 import atelier.core.kernels.Conv2d;
 import atelier.core.kernels.Dense;
 import org.junit.jupiter.api.Test;
@@ -10,59 +12,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.Arrays;
 import java.util.Random;
 
+import static atelier.core.device.ConvCheck.SCALE;
+import static atelier.core.device.ConvCheck.abs;
+import static atelier.core.device.ConvCheck.assertClose;
+import static atelier.core.device.ConvCheck.assertMatchesPlain;
+import static atelier.core.device.ConvCheck.concat;
+import static atelier.core.device.ConvCheck.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fast convolution against the plain reference kernels of {@link Conv2d}: equal within float rounding, relative
- * to the magnitude of each sum (the same convolution of |x| and |w|), on shapes that do not divide its register
- * tiles and blocks; identical for any thread count; the input gradient overwrites and the weight gradient adds.
+ * The fast convolution against the plain reference kernels of {@link Conv2d} ({@link ConvCheck}), on shapes that do
+ * not divide its register tiles and blocks; identical for any thread count.
  */
 class FastConvTest {
-    private static final float TOLERANCE = 1e-5f;
-    private static final float SCALE = 0.7f;
-
-    /** A convolution problem with random data: x [N, C, H, W], w [K, C, R, R], dy [N, K, outH, outW]. */
-    private record Problem(int n, int c, int h, int w, int k, int r, int pad, float[] x, float[] wt, float[] dy) {
-        static Problem random(long seed, int n, int c, int h, int w, int k, int r, int pad) {
-            Random rng = new Random(seed);
-            int outH = h + 2 * pad - r + 1;
-            int outW = w + 2 * pad - r + 1;
-            return new Problem(n, c, h, w, k, r, pad, randn(rng, n * c * h * w), randn(rng, k * c * r * r),
-                    randn(rng, n * k * outH * outW));
-        }
-
-        int outSize() {
-            return dy.length;
-        }
-    }
-
-    /** The three convolution operations under test, writing y, dx (overwritten) and dw (accumulated). */
-    @FunctionalInterface
-    private interface Convolution {
-        void run(Problem p, float[] y, float[] dx, float[] dw);
-
-        static Convolution of(FastConv fast) {
-            return (p, y, dx, dw) -> {
-                fast.forward(p.x, p.wt, SCALE, y, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
-                fast.backwardInput(p.dy, p.wt, SCALE, dx, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
-                fast.backwardWeight(p.x, p.dy, SCALE, dw, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
-            };
-        }
-
-        static Convolution of(CpuDevice cpu) {
-            return (p, y, dx, dw) -> {
-                Tensor x = Tensor.of(p.x, p.n, p.c, p.h, p.w);
-                Tensor w = Tensor.of(p.wt, p.k, p.c, p.r, p.r);
-                Tensor dy = Tensor.of(p.dy, p.n, p.k, p.h + 2 * p.pad - p.r + 1, p.w + 2 * p.pad - p.r + 1);
-                cpu.conv2d(x, w, SCALE, p.pad, Tensor.of(y, dy.shape()));
-                cpu.conv2dBackwardInput(dy, w, SCALE, p.pad, Tensor.of(dx, x.shape()));
-                cpu.conv2dBackwardWeight(x, dy, SCALE, p.pad, Tensor.of(dw, w.shape()));
-            };
-        }
-    }
-
     /** Through CpuDevice: the fast path where it applies (0 <= pad <= R-1), the plain kernels elsewhere. */
     @ParameterizedTest(name = "N={0} C={1} {2}x{3} K={4} R={5} pad={6}")
     @CsvSource({
@@ -135,27 +99,27 @@ class FastConvTest {
             Arrays.fill(dx, Float.NaN);   // overwritten
             float[] dwStart = randn(new Random(2), out * in);
             float[] dw = dwStart.clone();
-            Tensor x = Tensor.of(p.x, n, in);
-            Tensor w = Tensor.of(p.wt, out, in);
-            Tensor dy = Tensor.of(p.dy, n, out);
+            Tensor x = Tensor.of(p.x(), n, in);
+            Tensor w = Tensor.of(p.wt(), out, in);
+            Tensor dy = Tensor.of(p.dy(), n, out);
             cpu.dense(x, w, SCALE, Tensor.of(y, n, out));
             cpu.denseBackwardInput(dy, w, SCALE, Tensor.of(dx, n, in));
             cpu.denseBackwardWeight(x, dy, SCALE, Tensor.of(dw, out, in));
 
             float[] expected = new float[y.length];
             float[] magnitude = new float[y.length];
-            Dense.forward(0, y.length, p.x, p.wt, SCALE, expected, n, in, out);
-            Dense.forward(0, y.length, abs(p.x), abs(p.wt), SCALE, magnitude, n, in, out);
+            Dense.forward(0, y.length, p.x(), p.wt(), SCALE, expected, n, in, out);
+            Dense.forward(0, y.length, abs(p.x()), abs(p.wt()), SCALE, magnitude, n, in, out);
             assertClose("dense forward", expected, magnitude, y);
             expected = new float[dx.length];
             magnitude = new float[dx.length];
-            Dense.backwardInput(0, dx.length, p.dy, p.wt, SCALE, expected, n, in, out);
-            Dense.backwardInput(0, dx.length, abs(p.dy), abs(p.wt), SCALE, magnitude, n, in, out);
+            Dense.backwardInput(0, dx.length, p.dy(), p.wt(), SCALE, expected, n, in, out);
+            Dense.backwardInput(0, dx.length, abs(p.dy()), abs(p.wt()), SCALE, magnitude, n, in, out);
             assertClose("dense input gradient", expected, magnitude, dx);
             expected = dwStart.clone();
             magnitude = abs(dwStart);
-            Dense.backwardWeight(0, dw.length, p.x, p.dy, SCALE, expected, n, in, out);
-            Dense.backwardWeight(0, dw.length, abs(p.x), abs(p.dy), SCALE, magnitude, n, in, out);
+            Dense.backwardWeight(0, dw.length, p.x(), p.dy(), SCALE, expected, n, in, out);
+            Dense.backwardWeight(0, dw.length, abs(p.x()), abs(p.dy()), SCALE, magnitude, n, in, out);
             assertClose("dense weight gradient (added to a random start)", expected, magnitude, dw);
         }
     }
@@ -169,33 +133,6 @@ class FastConvTest {
         assertFalse(FastConv.usesIm2col(60, 59, 4, 3));
     }
 
-    private static void assertMatchesPlain(Problem p, Convolution convolution) {
-        int outSize = p.outSize();
-        float[] y = new float[outSize];
-        float[] dx = new float[p.x.length];
-        Arrays.fill(dx, Float.NaN);   // overwritten
-        float[] dwStart = randn(new Random(1), p.wt.length);
-        float[] dw = dwStart.clone();
-        convolution.run(p, y, dx, dw);
-
-        float[] yRef = new float[outSize];
-        float[] yMag = new float[outSize];
-        Conv2d.forward(0, outSize, p.x, p.wt, SCALE, yRef, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
-        Conv2d.forward(0, outSize, abs(p.x), abs(p.wt), SCALE, yMag, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
-        assertClose("forward", yRef, yMag, y);
-        float[] dxRef = new float[p.x.length];
-        float[] dxMag = new float[p.x.length];
-        Conv2d.backwardInput(0, dxRef.length, p.dy, p.wt, SCALE, dxRef, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
-        Conv2d.backwardInput(0, dxRef.length, abs(p.dy), abs(p.wt), SCALE, dxMag, p.n, p.c, p.h, p.w, p.k, p.r,
-                p.pad);
-        assertClose("input gradient", dxRef, dxMag, dx);
-        float[] dwRef = dwStart.clone();
-        float[] dwMag = abs(dwStart);
-        Conv2d.backwardWeight(0, dw.length, p.x, p.dy, SCALE, dwRef, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
-        Conv2d.backwardWeight(0, dw.length, abs(p.x), abs(p.dy), SCALE, dwMag, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
-        assertClose("weight gradient (added to a random start)", dwRef, dwMag, dw);
-    }
-
     @ParameterizedTest(name = "N={0} C={1} {2}x{3} K={4}")
     @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9"})
     void identicalForAnyThreadCount(int n, int c, int h, int w, int k) {
@@ -204,8 +141,8 @@ class FastConvTest {
         for (int threads = 1; threads <= 3; threads++) {
             try (CpuDevice cpu = new CpuDevice(threads)) {
                 float[] y = new float[p.outSize()];
-                float[] dx = new float[p.x.length];
-                float[] dw = new float[p.wt.length];
+                float[] dx = new float[p.x().length];
+                float[] dw = new float[p.wt().length];
                 Convolution.of(new FastConv(cpu)).run(p, y, dx, dw);
                 results[threads - 1] = concat(y, dx, dw);
             }
@@ -226,43 +163,5 @@ class FastConvTest {
         }
     }
 
-    private static void assertClose(String what, float[] expected, float[] magnitude, float[] actual) {
-        for (int i = 0; i < expected.length; i++) {
-            float tolerance = TOLERANCE * magnitude[i] + Float.MIN_NORMAL;
-            if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
-                throw new AssertionError(what + " differs at " + i + ": expected " + expected[i] + ", got "
-                        + actual[i] + " (tolerance " + tolerance + ")");
-            }
-        }
-    }
 
-    private static float[] randn(Random rng, int size) {
-        float[] a = new float[size];
-        for (int i = 0; i < size; i++) {
-            a[i] = (float) rng.nextGaussian();
-        }
-        return a;
-    }
-
-    private static float[] abs(float[] a) {
-        float[] b = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = Math.abs(a[i]);
-        }
-        return b;
-    }
-
-    private static float[] concat(float[]... parts) {
-        int length = 0;
-        for (float[] part : parts) {
-            length += part.length;
-        }
-        float[] all = new float[length];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, all, at, part.length);
-            at += part.length;
-        }
-        return all;
-    }
 }

@@ -1,0 +1,469 @@
+package atelier.core.device;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+
+import static atelier.core.device.PackedGemm.MR;
+import static atelier.core.device.PackedGemm.NR;
+import static atelier.core.device.PackedGemm.roundUp;
+
+/**
+ * The CPU device's 3x3 convolution with padding 1 (all of PGAN's) on many channels: Winograd's minimal filtering
+ * F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2015). The same math as
+ * {@link atelier.core.kernels.Conv2d}, the reference it is tested against, with 2.25x fewer multiply-adds.
+ *
+ * <p>The output is cut into 2x2 tiles. For one tile, one input channel and one output channel,
+ * <pre>
+ *   Y = A^T [ (G g G^T) * (B^T d B) ] A          (* elementwise, over 4x4)
+ *
+ *   B^T = | 1  0 -1  0 |     G = | 1    0    0   |     A^T = | 1  1  1  0 |
+ *         | 0  1  1  0 |         | 1/2  1/2  1/2 |           | 0  1 -1 -1 |
+ *         | 0 -1  1  0 |         | 1/2 -1/2  1/2 |
+ *         | 0  1  0 -1 |         | 0    0    1   |
+ * </pre>
+ * with d the 4x4 input window under the tile (zero outside the image) and g the 3x3 filter. Summed over input
+ * channels, the elementwise product becomes 16 independent matrix products, one per point p of the 4x4 transform:
+ * M_p[t, k] = sum_c V_p[t, c] U_p[c, k] with V = B^T d B per (tile t, channel c) and U = G g G^T per (c, k). So 16
+ * multiply-adds per tile and channel pair replace the direct convolution's 4 x 9 = 36; {@link PackedGemm} runs them.
+ *
+ * <p>Backward, from the same identity read as a bilinear form: sum_uv dY_uv Y_uv = sum_p (A dY A^T)_p U_p V_p, so
+ * <ul>
+ *   <li>input gradient: the forward convolution of dy with the filters transposed and flipped (same shapes);</li>
+ *   <li>weight gradient: dL/dg = G^T [ sum_t (A dY_t A^T) * (B^T d_t B) ] G, i.e. 16 products
+ *       W_p[k, c] = sum_t Yhat_p[t, k] V_p[t, c] with Yhat = A dY A^T per (tile, output channel).</li>
+ * </ul>
+ * The transforms use only sums and halvings, so rounding stays close to the direct convolution's.
+ *
+ * <p>Memory: the transformed input is 4x the input, so the batch's tiles are processed in chunks of a few MB
+ * (bounded at any image size, and cache-friendly); the weight gradient adds the chunks' products up in order.
+ * Determinism: the products sum in a fixed order and the transforms are per element, and chunks depend on the
+ * shapes only, so results are bit-identical for any thread count. Buffers are kept between calls; one call at a time.
+ */
+final class WinogradConv {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    /** Points of the 4x4 transformed tile: one matrix product each. */
+    private static final int POINTS = 16;
+    /**
+     * Fewest input and output channels for which the transforms pay off: below, the products are too thin and the
+     * transforms (16 values per tile and channel) dominate (measured with bench conv on the 2-core Zen 5).
+     */
+    static final int MIN_CHANNELS = 256;
+    /** Input channels per work item of the filter transform. */
+    private static final int FILTER_BLOCK = 8;
+    /** Floats of the transformed input per chunk of tiles: a few MB, so that chunks stay in the L3 cache. */
+    private static final long BUFFER_LIMIT = 1L << 20;
+
+    private final CpuDevice device;
+    private final long bufferLimit;
+    private float[] transformed = new float[0];
+    private float[] filters = new float[0];
+    private float[] products = new float[0];
+    private int[] offsets = new int[0];
+    /** Per tile of a chunk: its image and the row and column of its top-left output cell. */
+    private int[] tileCoords = new int[0];
+
+    WinogradConv(CpuDevice device) {
+        this(device, BUFFER_LIMIT);
+    }
+
+    /** {@code bufferLimit}: floats of the transformed input per chunk of tiles. */
+    WinogradConv(CpuDevice device, long bufferLimit) {
+        this.device = device;
+        this.bufferLimit = bufferLimit;
+    }
+
+    /** Whether this path takes the convolution: 3x3, padding 1, enough channels. */
+    static boolean handles(int inC, int outC, int ksize, int pad) {
+        return ksize == 3 && pad == 1 && Math.min(inC, outC) >= MIN_CHANNELS;
+    }
+
+    private static int tilesPerImage(int h, int w) {
+        return (h + 1) / 2 * ((w + 1) / 2);
+    }
+
+    /** Tiles per chunk: whole register strips, as many as keep 16 transformed values per tile and channel in the limit. */
+    private int chunk(int inC, int outC) {
+        long perTile = (long) POINTS * Math.max(roundUp(inC, NR), roundUp(outC, NR));
+        return (int) Math.max(MR, bufferLimit / perTile / MR * MR);
+    }
+
+    /** y = conv(x, w) * wScale; x [N, C, H, W], w [K, C, 3, 3], y [N, K, H, W]. */
+    synchronized void forward(float[] x, float[] w, float wScale, float[] y, int batch, int inC, int h, int wd,
+                              int outC) {
+        convolve(x, w, false, wScale, y, batch, inC, h, wd, outC);
+    }
+
+    /** dx = conv(dy, flip(w)^T) * wScale (overwrites dx); dy [N, K, H, W], w [K, C, 3, 3], dx [N, C, H, W]. */
+    synchronized void backwardInput(float[] dy, float[] w, float wScale, float[] dx, int batch, int inC, int h,
+                                    int wd, int outC) {
+        convolve(dy, w, true, wScale, dx, batch, outC, h, wd, inC);
+    }
+
+    /**
+     * out = scale * conv(in, g) with g[o, i] = w[o, i] or, transposed and flipped, w[i, o] rotated by 180 degrees;
+     * in has inCh channels, out outCh. Chunk by chunk of tiles, so the transformed input and the products stay
+     * within the limit (and in the cache).
+     */
+    private void convolve(float[] in, float[] w, boolean transposeFlip, float scale, float[] out, int batch,
+                          int inCh, int h, int wd, int outCh) {
+        int outPadded = roundUp(outCh, NR);
+        int filterStride = inCh * outPadded;
+        filters = grow(filters, POINTS * filterStride);
+        transformFilters(w, transposeFlip, inCh, outCh, outPadded, filters, filterStride);
+        offsets = stripOffsets(offsets, inCh);
+        int allTiles = batch * tilesPerImage(h, wd);
+        int chunk = chunk(inCh, outCh);
+        for (int t0 = 0; t0 < allTiles; t0 += chunk) {
+            int tiles = Math.min(chunk, allTiles - t0);
+            int tilesPadded = roundUp(tiles, MR);
+            // A_p = V_p [tiles, inCh] in strips of MR tiles.
+            int inputStride = tilesPadded * inCh;
+            transformed = grow(transformed, POINTS * inputStride);
+            transformTiles(in, t0, tiles, inCh, h, wd, false, true, MR, transformed, inputStride);
+            int productStride = tilesPadded * outPadded;
+            products = grow(products, POINTS * productStride);
+            PackedGemm.gemm(device, POINTS, transformed, inputStride, tiles, inCh, filters, filterStride, offsets,
+                    inCh, products, productStride, outPadded, false);
+            transformOutput(products, productStride, outPadded, tiles, outCh, h, wd, scale, out);
+        }
+    }
+
+    /**
+     * dw[k, c, ry, rx] += wScale * sum_{n, oy, ox} dy[n, k, oy, ox] * x[n, c, oy+ry-1, ox+rx-1]; x [N, C, H, W],
+     * dy [N, K, H, W], dw [K, C, 3, 3]. The 16 products sum over the tiles chunk by chunk, in order.
+     */
+    synchronized void backwardWeight(float[] x, float[] dy, float wScale, float[] dw, int batch, int inC, int h,
+                                     int wd, int outC) {
+        int inPadded = roundUp(inC, NR);
+        int outRows = roundUp(outC, MR);
+        int productStride = outRows * inPadded;
+        products = grow(products, POINTS * productStride);
+        int allTiles = batch * tilesPerImage(h, wd);
+        int chunk = chunk(inC, outC);
+        for (int t0 = 0; t0 < allTiles; t0 += chunk) {
+            int tiles = Math.min(chunk, allTiles - t0);
+            int tilesPadded = roundUp(tiles, MR);
+            // A_p = Yhat_p^T [outC, tiles] in strips of MR output channels; B_p = V_p [tiles, inC] in strips of NR
+            // input channels. The filters' buffer holds A: it is free here.
+            int gradientStride = outRows * tilesPadded;
+            filters = grow(filters, POINTS * gradientStride);
+            transformTiles(dy, t0, tiles, outC, h, wd, true, false, MR, filters, gradientStride);
+            int inputStride = inPadded * tilesPadded;
+            transformed = grow(transformed, POINTS * inputStride);
+            transformTiles(x, t0, tiles, inC, h, wd, false, false, NR, transformed, inputStride);
+            offsets = stripOffsets(offsets, tilesPadded);
+            PackedGemm.gemm(device, POINTS, filters, gradientStride, outC, tilesPadded, transformed, inputStride,
+                    offsets, tilesPadded, products, productStride, inPadded, t0 > 0);
+        }
+        accumulateFilterGradient(products, productStride, inPadded, inC, outC, wScale, dw);
+    }
+
+    /** off[j] = j * NR: B rows within a strip of NR columns. */
+    private static int[] stripOffsets(int[] buffer, int rows) {
+        int[] off = buffer.length >= rows ? buffer : new int[rows];
+        for (int j = 0; j < rows; j++) {
+            off[j] = j * NR;
+        }
+        return off;
+    }
+
+    /**
+     * U_p = G g G^T for every (input channel i, output channel o), into dst[p * stride + ...] as B operands: strips
+     * of NR output channels, element (i, o) at ((o / NR) * inCh + i) * NR + o % NR; padding channels o >= outCh
+     * are zero. Work items: LANES output channels x a block of input channels; the filters are gathered into
+     * lanes (w read in runs), transformed a vector at a time and stored as vectors.
+     */
+    private void transformFilters(float[] w, boolean transposeFlip, int inCh, int outCh, int outPadded, float[] dst,
+                                  int stride) {
+        int inBlocks = (inCh + FILTER_BLOCK - 1) / FILTER_BLOCK;
+        int outBlocks = outPadded / LANES;
+        device.parallelFor(outBlocks * inBlocks, (long) LANES * FILTER_BLOCK * POINTS, (begin, end) -> {
+            float[] g = new float[FILTER_BLOCK * 9 * LANES];
+            float[] u = new float[POINTS * LANES];
+            for (int item = begin; item < end; item++) {
+                // Consecutive items continue along w's rows: o's rows [o, i, :, :], or transposed i's [i, o, :, :].
+                int o0 = (transposeFlip ? item % outBlocks : item / inBlocks) * LANES;
+                int i0 = (transposeFlip ? item / outBlocks : item % inBlocks) * FILTER_BLOCK;
+                int i1 = Math.min(inCh, i0 + FILTER_BLOCK);
+                for (int l = 0; l < LANES; l++) {
+                    int o = o0 + l;
+                    for (int i = i0; i < i1; i++) {
+                        for (int tap = 0; tap < 9; tap++) {
+                            g[((i - i0) * 9 + tap) * LANES + l] = o >= outCh ? 0f : transposeFlip
+                                    ? w[(i * outCh + o) * 9 + 8 - tap] : w[(o * inCh + i) * 9 + tap];
+                        }
+                    }
+                }
+                for (int i = i0; i < i1; i++) {
+                    filterTransform(g, (i - i0) * 9 * LANES, u);
+                    int at = (o0 / NR * inCh + i) * NR + o0 % NR;
+                    for (int p = 0; p < POINTS; p++) {
+                        FloatVector.fromArray(SPECIES, u, p * LANES).intoArray(dst, p * stride + at);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * For tiles [t0, t0 + tiles) of src [N, channels, H, W] (numbered along rows, then down, then through the
+     * images) and every channel c, the 16 values
+     * of B^T d B (input windows) or, with {@code gradient}, A dY A^T (the tile's 2x2 output gradient), into
+     * dst[p * stride + index] with index = ((t / P) * channels + c) * P + t % P ({@code stripTiles}: strips of P = MR
+     * tiles) or ((c / P) * tilesPadded + t) * P + c % P (strips of P channels). Tiles past the group's and
+     * channels past `channels` (up to whole strips) are zero. Work items: strips of MR tiles.
+     */
+    private void transformTiles(float[] src, int firstTile, int tiles, int channels, int h, int w, boolean gradient,
+                                boolean stripTiles, int strip, float[] dst, int stride) {
+        int tilesPadded = roundUp(tiles, MR);
+        int channelsPadded = stripTiles ? channels : roundUp(channels, strip);
+        int[] coords = tileCoordinates(firstTile, tiles, h, w);
+        // The input window starts one cell above and left of the tile (padding 1); the gradient's is the tile.
+        int origin = gradient ? 0 : -1;
+        int size = gradient ? 2 : 4;
+        int plane = h * w;
+        device.parallelFor(tilesPadded / MR, (long) MR * channelsPadded * POINTS, (begin, end) -> {
+            float[] d = new float[POINTS];
+            int[] windows = new int[MR];
+            for (int item = begin; item < end; item++) {
+                int t0 = item * MR;
+                int valid = Math.max(0, Math.min(MR, tiles - t0));
+                for (int t = t0; t < t0 + valid; t++) {
+                    windows[t - t0] = (coords[3 * t] * channels * h + coords[3 * t + 1] + origin) * w
+                            + coords[3 * t + 2] + origin;
+                }
+                for (int c = 0; c < channelsPadded; c++) {
+                    // index(t0 + tt, c) = first + tt * step
+                    int first = stripTiles ? (item * channels + c) * MR : ((c / strip) * tilesPadded + t0) * strip
+                            + c % strip;
+                    int step = stripTiles ? 1 : strip;
+                    int tt = 0;
+                    if (c < channels) {
+                        for (; tt < valid; tt++) {
+                            int t = t0 + tt;
+                            loadWindow(src, windows[tt] + c * plane, coords[3 * t + 1] + origin,
+                                    coords[3 * t + 2] + origin, size, h, w, d);
+                            if (gradient) {
+                                gradientTransform(d);
+                            } else {
+                                inputTransform(d);
+                            }
+                            for (int p = 0, at = first + tt * step; p < POINTS; p++) {
+                                dst[p * stride + at] = d[p];
+                            }
+                        }
+                    }
+                    for (; tt < MR; tt++) {
+                        for (int p = 0, at = first + tt * step; p < POINTS; p++) {
+                            dst[p * stride + at] = 0f;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** (n, oy, ox) of tiles [t0, t0 + tiles), at 3 * (t - t0). */
+    private int[] tileCoordinates(int t0, int tiles, int h, int w) {
+        int tileCols = (w + 1) / 2;
+        int perImage = tilesPerImage(h, w);
+        tileCoords = growInts(tileCoords, 3 * tiles);
+        for (int t = 0; t < tiles; t++) {
+            tileCoords[3 * t] = (t0 + t) / perImage;
+            tileCoords[3 * t + 1] = (t0 + t) % perImage / tileCols * 2;
+            tileCoords[3 * t + 2] = (t0 + t) % tileCols * 2;
+        }
+        return tileCoords;
+    }
+
+    /** d[r * 4 + s] = src[base + r * w + s] for the size x size window at (y, x), zero outside the h x w plane. */
+    private static void loadWindow(float[] src, int base, int y, int x, int size, int h, int w, float[] d) {
+        boolean inside = y >= 0 && x >= 0 && y + size <= h && x + size <= w;
+        for (int r = 0; r < size; r++) {
+            boolean rowInside = inside || (y + r >= 0 && y + r < h);
+            for (int s = 0; s < size; s++) {
+                d[r * 4 + s] = inside || (rowInside && x + s >= 0 && x + s < w) ? src[base + r * w + s] : 0f;
+            }
+        }
+    }
+
+    /**
+     * out[n, o, 2ty + u, 2tx + v] = scale * (A^T M A)[u, v] with M[p] = product_p[t, o] (row length `columns`) for
+     * every tile t = (n, ty, tx) of the group and output channel o; the tile's cells past the image are dropped.
+     * Work items: strips of MR tiles, each going through the channels, so a strip's 16 x MR rows stay in cache.
+     */
+    private void transformOutput(float[] product, int stride, int columns, int tiles, int outCh, int h, int w,
+                                 float scale, float[] out) {
+        int[] coords = tileCoords;
+        device.parallelFor((tiles + MR - 1) / MR, (long) MR * outCh * POINTS, (begin, end) -> {
+            float[] m = new float[POINTS];
+            for (int item = begin; item < end; item++) {
+                for (int o = 0; o < outCh; o++) {
+                    for (int t = item * MR; t < Math.min(tiles, item * MR + MR); t++) {
+                        for (int p = 0; p < POINTS; p++) {
+                            m[p] = product[p * stride + t * columns + o];
+                        }
+                        storeOutputTile(m, scale, out, coords[3 * t], coords[3 * t + 1], coords[3 * t + 2], o, outCh,
+                                h, w);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * dw[o, i, :, :] += scale * G^T W G with W[p] = product_p[o, i] (row length `columns`, a multiple of LANES):
+     * LANES input channels at a time, loaded as vectors, transformed, and added to dw (stride 9) lane by lane.
+     */
+    private void accumulateFilterGradient(float[] product, int stride, int columns, int inC, int outC, float scale,
+                                          float[] dw) {
+        int vectors = (inC + LANES - 1) / LANES;
+        device.parallelFor(outC * vectors, (long) LANES * POINTS, (begin, end) -> {
+            float[] m = new float[POINTS * LANES];
+            for (int item = begin; item < end; item++) {
+                int o = item / vectors;
+                int i0 = item % vectors * LANES;
+                for (int p = 0; p < POINTS; p++) {
+                    FloatVector.fromArray(SPECIES, product, p * stride + o * columns + i0).intoArray(m, p * LANES);
+                }
+                filterGradientTransform(m);
+                for (int l = 0; l < Math.min(LANES, inC - i0); l++) {
+                    int at = (o * inC + i0 + l) * 9;
+                    for (int tap = 0; tap < 9; tap++) {
+                        dw[at + tap] += scale * m[((tap / 3) * 4 + tap % 3) * LANES + l];
+                    }
+                }
+            }
+        });
+    }
+
+    // The transforms, written out: each is a 1-D transform of the columns, then of the rows.
+
+    /** d = B^T d B, in place (4x4 row-major). */
+    private static void inputTransform(float[] d) {
+        for (int s = 0; s < 4; s++) {
+            float d0 = d[s];
+            float d1 = d[4 + s];
+            float d2 = d[8 + s];
+            float d3 = d[12 + s];
+            d[s] = d0 - d2;
+            d[4 + s] = d1 + d2;
+            d[8 + s] = d2 - d1;
+            d[12 + s] = d1 - d3;
+        }
+        for (int r = 0; r < 16; r += 4) {
+            float t0 = d[r];
+            float t1 = d[r + 1];
+            float t2 = d[r + 2];
+            float t3 = d[r + 3];
+            d[r] = t0 - t2;
+            d[r + 1] = t1 + t2;
+            d[r + 2] = t2 - t1;
+            d[r + 3] = t1 - t3;
+        }
+    }
+
+    /** u = G g G^T, lane by lane: g holds 3x3 rows of LANES floats from gAt, u 4x4 rows of LANES floats. */
+    private static void filterTransform(float[] g, int gAt, float[] u) {
+        FloatVector half = FloatVector.broadcast(SPECIES, 0.5f);
+        for (int s = 0; s < 3; s++) {
+            FloatVector g0 = FloatVector.fromArray(SPECIES, g, gAt + s * LANES);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, g, gAt + (3 + s) * LANES);
+            FloatVector g2 = FloatVector.fromArray(SPECIES, g, gAt + (6 + s) * LANES);
+            FloatVector outer = g0.add(g2);
+            g0.intoArray(u, s * LANES);
+            outer.add(g1).mul(half).intoArray(u, (4 + s) * LANES);
+            outer.sub(g1).mul(half).intoArray(u, (8 + s) * LANES);
+            g2.intoArray(u, (12 + s) * LANES);
+        }
+        for (int r = 0; r < 16; r += 4) {
+            FloatVector h0 = FloatVector.fromArray(SPECIES, u, r * LANES);
+            FloatVector h1 = FloatVector.fromArray(SPECIES, u, (r + 1) * LANES);
+            FloatVector h2 = FloatVector.fromArray(SPECIES, u, (r + 2) * LANES);
+            FloatVector outer = h0.add(h2);
+            outer.add(h1).mul(half).intoArray(u, (r + 1) * LANES);
+            outer.sub(h1).mul(half).intoArray(u, (r + 2) * LANES);
+            h2.intoArray(u, (r + 3) * LANES);
+        }
+    }
+
+    /** d = A dY A^T, in place: dY is the 2x2 at d[0], d[1], d[4], d[5]; the result 4x4. */
+    private static void gradientTransform(float[] d) {
+        for (int s = 0; s < 2; s++) {
+            float y0 = d[s];
+            float y1 = d[4 + s];
+            d[s] = y0;
+            d[4 + s] = y0 + y1;
+            d[8 + s] = y0 - y1;
+            d[12 + s] = -y1;
+        }
+        for (int r = 0; r < 16; r += 4) {
+            float u0 = d[r];
+            float u1 = d[r + 1];
+            d[r] = u0;
+            d[r + 1] = u0 + u1;
+            d[r + 2] = u0 - u1;
+            d[r + 3] = -u1;
+        }
+    }
+
+    /** out[n, o, oy.., ox..] = scale * A^T m A for the tile at (n, oy, ox), the cells inside the h x w image. */
+    private static void storeOutputTile(float[] m, float scale, float[] out, int n, int oy, int ox, int o,
+                                        int outCh, int h, int w) {
+        float r00 = m[0] + m[4] + m[8];
+        float r01 = m[1] + m[5] + m[9];
+        float r02 = m[2] + m[6] + m[10];
+        float r03 = m[3] + m[7] + m[11];
+        float r10 = m[4] - m[8] - m[12];
+        float r11 = m[5] - m[9] - m[13];
+        float r12 = m[6] - m[10] - m[14];
+        float r13 = m[7] - m[11] - m[15];
+        int at = ((n * outCh + o) * h + oy) * w + ox;
+        boolean right = ox + 1 < w;
+        out[at] = scale * (r00 + r01 + r02);
+        if (right) {
+            out[at + 1] = scale * (r01 - r02 - r03);
+        }
+        if (oy + 1 < h) {
+            out[at + w] = scale * (r10 + r11 + r12);
+            if (right) {
+                out[at + w + 1] = scale * (r11 - r12 - r13);
+            }
+        }
+    }
+
+    /** m = G^T m G, lane by lane: m holds 4x4 rows of LANES floats; the 3x3 result is left at rows 4r + s. */
+    private static void filterGradientTransform(float[] m) {
+        FloatVector half = FloatVector.broadcast(SPECIES, 0.5f);
+        for (int s = 0; s < 4; s++) {
+            FloatVector m0 = FloatVector.fromArray(SPECIES, m, s * LANES);
+            FloatVector m1 = FloatVector.fromArray(SPECIES, m, (4 + s) * LANES);
+            FloatVector m2 = FloatVector.fromArray(SPECIES, m, (8 + s) * LANES);
+            FloatVector m3 = FloatVector.fromArray(SPECIES, m, (12 + s) * LANES);
+            FloatVector inner = m1.add(m2).mul(half);
+            m0.add(inner).intoArray(m, s * LANES);
+            m1.sub(m2).mul(half).intoArray(m, (4 + s) * LANES);
+            inner.add(m3).intoArray(m, (8 + s) * LANES);
+        }
+        for (int r = 0; r < 12; r += 4) {
+            FloatVector e0 = FloatVector.fromArray(SPECIES, m, r * LANES);
+            FloatVector e1 = FloatVector.fromArray(SPECIES, m, (r + 1) * LANES);
+            FloatVector e2 = FloatVector.fromArray(SPECIES, m, (r + 2) * LANES);
+            FloatVector e3 = FloatVector.fromArray(SPECIES, m, (r + 3) * LANES);
+            FloatVector inner = e1.add(e2).mul(half);
+            e0.add(inner).intoArray(m, r * LANES);
+            e1.sub(e2).mul(half).intoArray(m, (r + 1) * LANES);
+            inner.add(e3).intoArray(m, (r + 2) * LANES);
+        }
+    }
+
+    private static float[] grow(float[] buffer, int length) {
+        return buffer.length >= length ? buffer : new float[length];
+    }
+
+    private static int[] growInts(int[] buffer, int length) {
+        return buffer.length >= length ? buffer : new int[length];
+    }
+}
