@@ -1,6 +1,7 @@
 package atelier.core.device;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 
@@ -209,57 +210,50 @@ final class WinogradConv {
 
     /**
      * For tiles [t0, t0 + tiles) of src [N, channels, H, W] (numbered along rows, then down, then through the
-     * images) and every channel c, the 16 values
-     * of B^T d B (input windows) or, with {@code gradient}, A dY A^T (the tile's 2x2 output gradient), into
-     * dst[p * stride + index] with index = ((t / P) * channels + c) * P + t % P ({@code stripTiles}: strips of P = MR
-     * tiles) or ((c / P) * tilesPadded + t) * P + c % P (strips of P channels). Tiles past the group's and
-     * channels past `channels` (up to whole strips) are zero. Work items: strips of MR tiles.
+     * images) and every channel c, the 16 values of B^T d B (input windows) or, with {@code gradient}, A dY A^T
+     * (the tile's 2x2 output gradient), into dst[p * stride + j] with j = ((t / P) * channels + c) * P + t % P
+     * ({@code stripTiles}: strips of P = MR tiles) or ((c / P) * tilesPadded + t) * P + c % P (strips of P
+     * channels). Tiles past the chunk's and channels past `channels` (up to whole strips) are zero. Work items: runs
+     * of LANES consecutive j, whose windows are gathered into lanes, transformed a vector at a time and stored as
+     * vectors.
      */
     private void transformTiles(float[] src, int firstTile, int tiles, int channels, int h, int w, boolean gradient,
                                 boolean stripTiles, int strip, float[] dst, int stride) {
         int tilesPadded = roundUp(tiles, MR);
-        int channelsPadded = stripTiles ? channels : roundUp(channels, strip);
+        int perPoint = tilesPadded * (stripTiles ? channels : roundUp(channels, strip));
         int[] coords = tileCoordinates(firstTile, tiles, h, w);
         // The input window starts one cell above and left of the tile (padding 1); the gradient's is the tile.
         int origin = gradient ? 0 : -1;
         int size = gradient ? 2 : 4;
         int plane = h * w;
-        device.parallelFor(tilesPadded / MR, (long) MR * channelsPadded * POINTS, (begin, end) -> {
-            float[] d = new float[POINTS];
-            int[] windows = new int[MR];
-            for (int item = begin; item < end; item++) {
-                int t0 = item * MR;
-                int valid = Math.max(0, Math.min(MR, tiles - t0));
-                for (int t = t0; t < t0 + valid; t++) {
-                    windows[t - t0] = (coords[3 * t] * channels * h + coords[3 * t + 1] + origin) * w
-                            + coords[3 * t + 2] + origin;
+        int stripLength = stripTiles ? strip * channels : strip * tilesPadded;
+        device.parallelFor((perPoint + LANES - 1) / LANES, (long) LANES * POINTS, (begin, end) -> {
+            float[] d = new float[POINTS * LANES];
+            for (int run = begin; run < end; run++) {
+                int j0 = run * LANES;
+                for (int l = 0; l < LANES; l++) {
+                    int j = j0 + l;
+                    int within = j % stripLength;
+                    int t = stripTiles ? j / stripLength * strip + within % strip : within / strip;
+                    int c = stripTiles ? within / strip : j / stripLength * strip + within % strip;
+                    if (j >= perPoint || t >= tiles || c >= channels) {
+                        for (int q = 0; q < POINTS; q++) {
+                            d[q * LANES + l] = 0f;
+                        }
+                        continue;
+                    }
+                    int y = coords[3 * t + 1] + origin;
+                    int x = coords[3 * t + 2] + origin;
+                    loadWindow(src, ((coords[3 * t] * channels + c) * h + y) * w + x, y, x, size, h, w, d, l);
                 }
-                for (int c = 0; c < channelsPadded; c++) {
-                    // index(t0 + tt, c) = first + tt * step
-                    int first = stripTiles ? (item * channels + c) * MR : ((c / strip) * tilesPadded + t0) * strip
-                            + c % strip;
-                    int step = stripTiles ? 1 : strip;
-                    int tt = 0;
-                    if (c < channels) {
-                        for (; tt < valid; tt++) {
-                            int t = t0 + tt;
-                            loadWindow(src, windows[tt] + c * plane, coords[3 * t + 1] + origin,
-                                    coords[3 * t + 2] + origin, size, h, w, d);
-                            if (gradient) {
-                                gradientTransform(d);
-                            } else {
-                                inputTransform(d);
-                            }
-                            for (int p = 0, at = first + tt * step; p < POINTS; p++) {
-                                dst[p * stride + at] = d[p];
-                            }
-                        }
-                    }
-                    for (; tt < MR; tt++) {
-                        for (int p = 0, at = first + tt * step; p < POINTS; p++) {
-                            dst[p * stride + at] = 0f;
-                        }
-                    }
+                if (gradient) {
+                    gradientTransform(d);
+                } else {
+                    inputTransform(d);
+                }
+                VectorMask<Float> inRange = SPECIES.indexInRange(j0, perPoint);
+                for (int p = 0; p < POINTS; p++) {
+                    FloatVector.fromArray(SPECIES, d, p * LANES).intoArray(dst, p * stride + j0, inRange);
                 }
             }
         });
@@ -278,13 +272,17 @@ final class WinogradConv {
         return tileCoords;
     }
 
-    /** d[r * 4 + s] = src[base + r * w + s] for the size x size window at (y, x), zero outside the h x w plane. */
-    private static void loadWindow(float[] src, int base, int y, int x, int size, int h, int w, float[] d) {
+    /**
+     * Lane l of d's 4x4 rows of LANES floats: d[(r * 4 + s) * LANES + l] = src[base + r * w + s] for the size x size
+     * window at (y, x), zero outside the h x w plane.
+     */
+    private static void loadWindow(float[] src, int base, int y, int x, int size, int h, int w, float[] d, int l) {
         boolean inside = y >= 0 && x >= 0 && y + size <= h && x + size <= w;
         for (int r = 0; r < size; r++) {
             boolean rowInside = inside || (y + r >= 0 && y + r < h);
             for (int s = 0; s < size; s++) {
-                d[r * 4 + s] = inside || (rowInside && x + s >= 0 && x + s < w) ? src[base + r * w + s] : 0f;
+                d[(r * 4 + s) * LANES + l] = inside || (rowInside && x + s >= 0 && x + s < w)
+                        ? src[base + r * w + s] : 0f;
             }
         }
     }
@@ -341,27 +339,27 @@ final class WinogradConv {
 
     // The transforms, written out: each is a 1-D transform of the columns, then of the rows.
 
-    /** d = B^T d B, in place (4x4 row-major). */
+    /** d = B^T d B, lane by lane, in place: d holds 4x4 rows of LANES floats. */
     private static void inputTransform(float[] d) {
         for (int s = 0; s < 4; s++) {
-            float d0 = d[s];
-            float d1 = d[4 + s];
-            float d2 = d[8 + s];
-            float d3 = d[12 + s];
-            d[s] = d0 - d2;
-            d[4 + s] = d1 + d2;
-            d[8 + s] = d2 - d1;
-            d[12 + s] = d1 - d3;
+            FloatVector d0 = FloatVector.fromArray(SPECIES, d, s * LANES);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, d, (4 + s) * LANES);
+            FloatVector d2 = FloatVector.fromArray(SPECIES, d, (8 + s) * LANES);
+            FloatVector d3 = FloatVector.fromArray(SPECIES, d, (12 + s) * LANES);
+            d0.sub(d2).intoArray(d, s * LANES);
+            d1.add(d2).intoArray(d, (4 + s) * LANES);
+            d2.sub(d1).intoArray(d, (8 + s) * LANES);
+            d1.sub(d3).intoArray(d, (12 + s) * LANES);
         }
         for (int r = 0; r < 16; r += 4) {
-            float t0 = d[r];
-            float t1 = d[r + 1];
-            float t2 = d[r + 2];
-            float t3 = d[r + 3];
-            d[r] = t0 - t2;
-            d[r + 1] = t1 + t2;
-            d[r + 2] = t2 - t1;
-            d[r + 3] = t1 - t3;
+            FloatVector t0 = FloatVector.fromArray(SPECIES, d, r * LANES);
+            FloatVector t1 = FloatVector.fromArray(SPECIES, d, (r + 1) * LANES);
+            FloatVector t2 = FloatVector.fromArray(SPECIES, d, (r + 2) * LANES);
+            FloatVector t3 = FloatVector.fromArray(SPECIES, d, (r + 3) * LANES);
+            t0.sub(t2).intoArray(d, r * LANES);
+            t1.add(t2).intoArray(d, (r + 1) * LANES);
+            t2.sub(t1).intoArray(d, (r + 2) * LANES);
+            t1.sub(t3).intoArray(d, (r + 3) * LANES);
         }
     }
 
@@ -389,23 +387,21 @@ final class WinogradConv {
         }
     }
 
-    /** d = A dY A^T, in place: dY is the 2x2 at d[0], d[1], d[4], d[5]; the result 4x4. */
+    /** d = A dY A^T, lane by lane, in place: dY is the 2x2 at rows 0, 1, 4, 5 of d's 4x4 rows of LANES floats. */
     private static void gradientTransform(float[] d) {
         for (int s = 0; s < 2; s++) {
-            float y0 = d[s];
-            float y1 = d[4 + s];
-            d[s] = y0;
-            d[4 + s] = y0 + y1;
-            d[8 + s] = y0 - y1;
-            d[12 + s] = -y1;
+            FloatVector y0 = FloatVector.fromArray(SPECIES, d, s * LANES);
+            FloatVector y1 = FloatVector.fromArray(SPECIES, d, (4 + s) * LANES);
+            y0.add(y1).intoArray(d, (4 + s) * LANES);
+            y0.sub(y1).intoArray(d, (8 + s) * LANES);
+            y1.neg().intoArray(d, (12 + s) * LANES);
         }
         for (int r = 0; r < 16; r += 4) {
-            float u0 = d[r];
-            float u1 = d[r + 1];
-            d[r] = u0;
-            d[r + 1] = u0 + u1;
-            d[r + 2] = u0 - u1;
-            d[r + 3] = -u1;
+            FloatVector u0 = FloatVector.fromArray(SPECIES, d, r * LANES);
+            FloatVector u1 = FloatVector.fromArray(SPECIES, d, (r + 1) * LANES);
+            u0.add(u1).intoArray(d, (r + 1) * LANES);
+            u0.sub(u1).intoArray(d, (r + 2) * LANES);
+            u1.neg().intoArray(d, (r + 3) * LANES);
         }
     }
 
