@@ -140,7 +140,7 @@ public final class CpuDevice implements Device {
     public void conv2d(Tensor x, Tensor w, float wScale, int pad, Tensor y) {
         ConvShape s = ConvShape.of(x, w, pad);
         y.requireShape("conv2d output", s.batch, s.outC, s.outH, s.outW);
-        if (WinogradConv.handles(s.inC, s.outC, s.ksize, pad)) {
+        if (WinogradConv.handles(s.batch, s.inC, s.outC, s.inH, s.inW, s.ksize, pad)) {
             winograd.forward(x.data(), w.data(), wScale, y.data(), s.batch, s.inC, s.inH, s.inW, s.outC);
             return;
         }
@@ -157,7 +157,7 @@ public final class CpuDevice implements Device {
     public void conv2dBackwardInput(Tensor dy, Tensor w, float wScale, int pad, Tensor dx) {
         ConvShape s = ConvShape.of(dx, w, pad);
         dy.requireShape("conv2d output gradient", s.batch, s.outC, s.outH, s.outW);
-        if (WinogradConv.handles(s.inC, s.outC, s.ksize, pad)) {
+        if (WinogradConv.handles(s.batch, s.inC, s.outC, s.inH, s.inW, s.ksize, pad)) {
             winograd.backwardInput(dy.data(), w.data(), wScale, dx.data(), s.batch, s.inC, s.inH, s.inW, s.outC);
             return;
         }
@@ -174,7 +174,7 @@ public final class CpuDevice implements Device {
     public void conv2dBackwardWeight(Tensor x, Tensor dy, float wScale, int pad, Tensor dw) {
         ConvShape s = ConvShape.of(x, dw, pad);
         dy.requireShape("conv2d output gradient", s.batch, s.outC, s.outH, s.outW);
-        if (WinogradConv.handles(s.inC, s.outC, s.ksize, pad)) {
+        if (WinogradConv.handles(s.batch, s.inC, s.outC, s.inH, s.inW, s.ksize, pad)) {
             winograd.backwardWeight(x.data(), dy.data(), wScale, dw.data(), s.batch, s.inC, s.inH, s.inW, s.outC);
             return;
         }

@@ -53,6 +53,8 @@ final class WinogradConv {
     static final int MIN_CHANNELS = 256;
     /** Input channels per work item of the filter transform. */
     private static final int FILTER_BLOCK = 8;
+    /** Fewest tiles in a batch for this path (batch 16 at 4 px; batch 1 from 16 px). */
+    static final int MIN_TILES = 64;
     /** Floats of the transformed input per chunk of tiles: a few MB, so that chunks stay in the L3 cache. */
     private static final long BUFFER_LIMIT = 1L << 20;
 
@@ -75,9 +77,13 @@ final class WinogradConv {
         this.bufferLimit = bufferLimit;
     }
 
-    /** Whether this path takes the convolution: 3x3, padding 1, enough channels. */
-    static boolean handles(int inC, int outC, int ksize, int pad) {
-        return ksize == 3 && pad == 1 && Math.min(inC, outC) >= MIN_CHANNELS;
+    /**
+     * Whether this path takes the convolution: 3x3, padding 1, enough channels, and enough tiles in the batch to
+     * repay the filters' transform (16 values per filter, as many bytes as a 4x4 batch of 64 tiles' products).
+     */
+    static boolean handles(int batch, int inC, int outC, int h, int w, int ksize, int pad) {
+        return ksize == 3 && pad == 1 && Math.min(inC, outC) >= MIN_CHANNELS
+                && (long) batch * tilesPerImage(h, w) >= MIN_TILES;
     }
 
     private static int tilesPerImage(int h, int w) {
@@ -288,23 +294,37 @@ final class WinogradConv {
     }
 
     /**
-     * out[n, o, 2ty + u, 2tx + v] = scale * (A^T M A)[u, v] with M[p] = product_p[t, o] (row length `columns`) for
-     * every tile t = (n, ty, tx) of the group and output channel o; the tile's cells past the image are dropped.
-     * Work items: strips of MR tiles, each going through the channels, so a strip's 16 x MR rows stay in cache.
+     * out[n, o, 2ty + u, 2tx + v] = scale * (A^T M A)[u, v] with M[p] = product_p[t, o] (row length `columns`, a
+     * multiple of LANES) for every tile t = (n, ty, tx) of the chunk and output channel o; the tile's cells past the
+     * image are dropped. LANES channels at a time, loaded and transformed as vectors, stored lane by lane. Work
+     * items: strips of MR tiles, each going through the channels, so a strip's 16 x MR rows stay in cache.
      */
     private void transformOutput(float[] product, int stride, int columns, int tiles, int outCh, int h, int w,
                                  float scale, float[] out) {
         int[] coords = tileCoords;
         device.parallelFor((tiles + MR - 1) / MR, (long) MR * outCh * POINTS, (begin, end) -> {
-            float[] m = new float[POINTS];
+            float[] y = new float[4 * LANES];
             for (int item = begin; item < end; item++) {
-                for (int o = 0; o < outCh; o++) {
+                for (int o0 = 0; o0 < outCh; o0 += LANES) {
                     for (int t = item * MR; t < Math.min(tiles, item * MR + MR); t++) {
-                        for (int p = 0; p < POINTS; p++) {
-                            m[p] = product[p * stride + t * columns + o];
+                        outputTransform(product, stride, t * columns + o0, scale, y);
+                        int oy = coords[3 * t + 1];
+                        int ox = coords[3 * t + 2];
+                        boolean right = ox + 1 < w;
+                        boolean below = oy + 1 < h;
+                        for (int l = 0; l < Math.min(LANES, outCh - o0); l++) {
+                            int at = ((coords[3 * t] * outCh + o0 + l) * h + oy) * w + ox;
+                            out[at] = y[l];
+                            if (right) {
+                                out[at + 1] = y[LANES + l];
+                            }
+                            if (below) {
+                                out[at + w] = y[2 * LANES + l];
+                                if (right) {
+                                    out[at + w + 1] = y[3 * LANES + l];
+                                }
+                            }
                         }
-                        storeOutputTile(m, scale, out, coords[3 * t], coords[3 * t + 1], coords[3 * t + 2], o, outCh,
-                                h, w);
                     }
                 }
             }
@@ -405,29 +425,27 @@ final class WinogradConv {
         }
     }
 
-    /** out[n, o, oy.., ox..] = scale * A^T m A for the tile at (n, oy, ox), the cells inside the h x w image. */
-    private static void storeOutputTile(float[] m, float scale, float[] out, int n, int oy, int ox, int o,
-                                        int outCh, int h, int w) {
-        float r00 = m[0] + m[4] + m[8];
-        float r01 = m[1] + m[5] + m[9];
-        float r02 = m[2] + m[6] + m[10];
-        float r03 = m[3] + m[7] + m[11];
-        float r10 = m[4] - m[8] - m[12];
-        float r11 = m[5] - m[9] - m[13];
-        float r12 = m[6] - m[10] - m[14];
-        float r13 = m[7] - m[11] - m[15];
-        int at = ((n * outCh + o) * h + oy) * w + ox;
-        boolean right = ox + 1 < w;
-        out[at] = scale * (r00 + r01 + r02);
-        if (right) {
-            out[at + 1] = scale * (r01 - r02 - r03);
-        }
-        if (oy + 1 < h) {
-            out[at + w] = scale * (r10 + r11 + r12);
-            if (right) {
-                out[at + w + 1] = scale * (r11 - r12 - r13);
-            }
-        }
+    /**
+     * y = scale * A^T M A, lane by lane: M[p] is the vector at m[p * stride + at]; y holds the 2x2 result as rows
+     * (u * 2 + v) of LANES floats.
+     */
+    private static void outputTransform(float[] m, int stride, int at, float scale, float[] y) {
+        FloatVector r00 = row(m, stride, at, 0).add(row(m, stride, at, 4)).add(row(m, stride, at, 8));
+        FloatVector r01 = row(m, stride, at, 1).add(row(m, stride, at, 5)).add(row(m, stride, at, 9));
+        FloatVector r02 = row(m, stride, at, 2).add(row(m, stride, at, 6)).add(row(m, stride, at, 10));
+        FloatVector r03 = row(m, stride, at, 3).add(row(m, stride, at, 7)).add(row(m, stride, at, 11));
+        FloatVector r10 = row(m, stride, at, 4).sub(row(m, stride, at, 8)).sub(row(m, stride, at, 12));
+        FloatVector r11 = row(m, stride, at, 5).sub(row(m, stride, at, 9)).sub(row(m, stride, at, 13));
+        FloatVector r12 = row(m, stride, at, 6).sub(row(m, stride, at, 10)).sub(row(m, stride, at, 14));
+        FloatVector r13 = row(m, stride, at, 7).sub(row(m, stride, at, 11)).sub(row(m, stride, at, 15));
+        r00.add(r01).add(r02).mul(scale).intoArray(y, 0);
+        r01.sub(r02).sub(r03).mul(scale).intoArray(y, LANES);
+        r10.add(r11).add(r12).mul(scale).intoArray(y, 2 * LANES);
+        r11.sub(r12).sub(r13).mul(scale).intoArray(y, 3 * LANES);
+    }
+
+    private static FloatVector row(float[] m, int stride, int at, int p) {
+        return FloatVector.fromArray(SPECIES, m, p * stride + at);
     }
 
     /** m = G^T m G, lane by lane: m holds 4x4 rows of LANES floats; the 3x3 result is left at rows 4r + s. */

@@ -69,18 +69,22 @@ class WinogradConvTest {
     /** The CPU device routes PGAN's many-channel 3x3 convolutions here, through its public API. */
     @Test
     void theCpuDeviceUsesItForManyChannels() {
-        Problem p = Problem.random(7, 2, WinogradConv.MIN_CHANNELS, 6, 5, WinogradConv.MIN_CHANNELS + 3, 3, 1);
+        // 6 images of 4 x 3 tiles: more than the fewest tiles taken (64).
+        Problem p = Problem.random(7, 6, WinogradConv.MIN_CHANNELS, 8, 5, WinogradConv.MIN_CHANNELS + 3, 3, 1);
+        assertTrue(WinogradConv.handles(p.n(), p.c(), p.k(), p.h(), p.w(), 3, 1));
         try (CpuDevice cpu = new CpuDevice(2)) {
             assertMatchesPlain(p, Convolution.of(cpu));
         }
     }
 
     @Test
-    void takesOnlyManyChannel3x3ConvolutionsWithPaddingOne() {
-        assertTrue(WinogradConv.handles(512, 512, 3, 1), "PGAN's 3x3");
-        assertTrue(WinogradConv.handles(513, 512, 3, 1), "the critic's stddev channel");
-        assertFalse(WinogradConv.handles(512, 512, 4, 0), "4x4 valid");
-        assertFalse(WinogradConv.handles(512, 512, 3, 0), "3x3 valid");
-        assertFalse(WinogradConv.handles(WinogradConv.MIN_CHANNELS - 1, 512, 3, 1), "few channels");
+    void takesOnlyManyChannel3x3ConvolutionsWithPaddingOneOnEnoughTiles() {
+        assertTrue(WinogradConv.handles(16, 512, 512, 4, 4, 3, 1), "PGAN's 3x3 at 4 px, batch 16");
+        assertTrue(WinogradConv.handles(16, 513, 512, 4, 4, 3, 1), "the critic's stddev channel");
+        assertTrue(WinogradConv.handles(1, 512, 512, 16, 16, 3, 1), "batch 1 at 16 px");
+        assertFalse(WinogradConv.handles(1, 512, 512, 8, 8, 3, 1), "batch 1 at 8 px: 16 tiles");
+        assertFalse(WinogradConv.handles(16, 512, 512, 4, 4, 4, 0), "4x4 valid");
+        assertFalse(WinogradConv.handles(16, 512, 512, 8, 8, 3, 0), "3x3 valid");
+        assertFalse(WinogradConv.handles(16, WinogradConv.MIN_CHANNELS - 1, 512, 8, 8, 3, 1), "few channels");
     }
 }
