@@ -52,19 +52,18 @@ public final class ConvBench {
     }
 
     /**
-     * Measures one shape: a warm-up at batch 1 (so the JIT has compiled the kernels), then timed calls at the
-     * given batch, repeated until {@code minSeconds} have passed (at least one call).
+     * Measures one shape: a warm-up call at the given batch (so the JIT has compiled the kernels of the path this
+     * shape and batch take), then timed calls, repeated until {@code minSeconds} have passed (at least one call).
      */
     public static Result measure(Device device, Shape shape, int batch, double minSeconds) {
         Random rng = new Random(0);
         Tensor w = randn(rng, shape.channels, shape.channels, 3, 3);
         Tensor dw = w.zerosLike();
-        Tensor warmUp = randn(rng, 1, shape.channels, shape.px, shape.px);
-        runForwardBackward(device, w, warmUp, warmUp.zerosLike(), warmUp.zerosLike(), dw);
         // Outputs are allocated once: at 1024 px each is 1 GB, and allocating it is not the convolution's cost.
         Tensor x = randn(rng, batch, shape.channels, shape.px, shape.px);
         Tensor y = x.zerosLike();
         Tensor dx = x.zerosLike();
+        runForwardBackward(device, w, x, y, dx, dw);
         double fwd = secondsPerCall(minSeconds, () -> {
             device.conv2d(x, w, 1f, 1, y);
             device.toHost(y);   // a GPU device runs launches when the host needs their result
