@@ -275,8 +275,8 @@ final class FastConv {
                 }
             }
         });
-        // B = im2col(x)^T [cells, widthPadded] in strips of NR columns (see PackedGemm.gemm): row q holds every (c, ry, rx) of
-        // output cell q, zero past width.
+        // B = im2col(x)^T [cells, widthPadded] in strips of NR columns (see PackedGemm.gemm): row q holds every
+        // (c, ry, rx) of output cell q, zero past width.
         grid = grow(grid, cells * widthPadded);
         float[] b = grid;
         int[] cellCoords = cellCoordinates(n0, inC, inH, inW, g);
