@@ -469,9 +469,10 @@ final class FastConv {
 
     /**
      * Stages the B operand of a group of images of src [N, channels, h, w] in {@code grid}, with {@code offsets[j]}
-     * where reduction index j = (c, ry, rx) starts, and returns the B column scale for {@link PackedGemm#gemm}: the padded
-     * grid (one copy of the input; scale 1) or, for explicit grids, the im2col matrix in strips of NR columns, each
-     * strip [width, NR] contiguous, so that a register tile reads its B slice sequentially (scale width).
+     * where reduction index j = (c, ry, rx) starts, and returns the B column scale for {@link PackedGemm#gemm}: the
+     * padded grid (one copy of the input; scale 1) or, for explicit grids, the im2col matrix in strips of NR
+     * columns, each strip [width, NR] contiguous, so that a register tile reads its B slice sequentially (scale
+     * width).
      */
     private int stage(float[] src, int n0, int channels, int h, int w, int ksize, int pad, Grid g) {
         int width = channels * ksize * ksize;

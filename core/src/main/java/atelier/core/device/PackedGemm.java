@@ -37,7 +37,8 @@ final class PackedGemm {
      * m < roundUp(rows, MR) and q < columns (a multiple of NR), where
      * <ul>
      *   <li>A[p][m, j] = a[p * aStride + ((m / MR) * width + j) * MR + m % MR]: strips of MR rows, so a tile's MR
-     *       broadcasts come from one sequential stream (rows past `rows` repeat or pad; their outputs are garbage);</li>
+     *       broadcasts come from one sequential stream (rows past `rows` repeat or pad; their outputs are
+     *       garbage);</li>
      *   <li>B[p][j, q] = b[p * bStride + off[j] + (q - q % NR) * bColumnScale + q % NR]: with scale 1, rows of a grid
      *       at arbitrary offsets; with off[j] = j * NR and scale = width, strips of NR columns, each [width, NR]
      *       contiguous;</li>
@@ -78,8 +79,8 @@ final class PackedGemm {
 
     /**
      * One MR x NR register tile: c[r, i] (+)= sum_{jj < jn} a[aBase + jj*MR + r] * b[off[j0 + jj] + bq + i], in order
-     * of jj (a packed as {@link #gemm} says); {@code first} starts from zero instead of the stored partial sum. Unrolled by
-     * hand: C2 keeps each named vector in a register, an array of vectors would live in memory.
+     * of jj (a packed as {@link #gemm} says); {@code first} starts from zero instead of the stored partial sum.
+     * Unrolled by hand: C2 keeps each named vector in a register, an array of vectors would live in memory.
      */
     private static void tile(float[] a, int aBase, float[] b, int[] off, int j0, int jn, int bq, float[] c, int cBase,
                              int cStride, boolean first) {

@@ -90,7 +90,7 @@ final class WinogradConv {
         return (h + 1) / 2 * ((w + 1) / 2);
     }
 
-    /** Tiles per chunk: whole register strips, as many as keep 16 transformed values per tile and channel in the limit. */
+    /** Tiles per chunk: whole register strips, as many as keep 16 values per tile and channel within the limit. */
     private int chunk(int inC, int outC) {
         long perTile = (long) POINTS * Math.max(roundUp(inC, NR), roundUp(outC, NR));
         return (int) Math.max(MR, bufferLimit / perTile / MR * MR);
