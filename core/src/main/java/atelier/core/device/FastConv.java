@@ -7,7 +7,10 @@ import java.util.Arrays;
 
 import static atelier.core.device.PackedGemm.MR;
 import static atelier.core.device.PackedGemm.NR;
+import static atelier.core.device.PackedGemm.grow;
+import static atelier.core.device.PackedGemm.growInts;
 import static atelier.core.device.PackedGemm.roundUp;
+import static atelier.core.device.PackedGemm.stripOffsets;
 
 /**
  * The CPU device's fast convolution: the same math as {@link atelier.core.kernels.Conv2d} (which stays the
@@ -282,10 +285,7 @@ final class FastConv {
         int[] cellCoords = cellCoordinates(n0, inC, inH, inW, g);
         int[] tapCoords = tapCoordinates(inC, inH, inW, ksize, pad);
         im2colStrips(x, inH, inW, tapCoords, width, cellCoords, cells, widthPadded / NR, b);
-        offsets = growInts(offsets, cells);
-        for (int q = 0; q < cells; q++) {
-            offsets[q] = q * NR;
-        }
+        offsets = stripOffsets(offsets, cells);
         out = grow(out, rowsPadded * widthPadded);
         float[] c = out;
         PackedGemm.gemm(device, 1, a, 0, outC, cells, b, 0, offsets, cells, c, 0, widthPadded, false);
@@ -476,8 +476,8 @@ final class FastConv {
      */
     private int stage(float[] src, int n0, int channels, int h, int w, int ksize, int pad, Grid g) {
         int width = channels * ksize * ksize;
-        offsets = growInts(offsets, width);
         if (!g.explicit()) {
+            offsets = growInts(offsets, width);
             grid = toGrid(src, n0, channels, h, w, g, pad, h, grid, g.channelStride(), g.length(channels, ksize));
             for (int j = 0; j < width; j++) {
                 offsets[j] = j / (ksize * ksize) * g.channelStride() + j / ksize % ksize * g.gridW + j % ksize;
@@ -493,9 +493,7 @@ final class FastConv {
                 im2colCellStrip(src, n0, channels, h, w, taps, width, g, s, dst);
             }
         });
-        for (int j = 0; j < width; j++) {
-            offsets[j] = j * NR;
-        }
+        offsets = stripOffsets(offsets, width);
         return width;
     }
 
@@ -677,13 +675,5 @@ final class FastConv {
                 }
             }
         });
-    }
-
-    private static float[] grow(float[] buffer, int length) {
-        return buffer.length >= length ? buffer : new float[length];
-    }
-
-    private static int[] growInts(int[] buffer, int length) {
-        return buffer.length >= length ? buffer : new int[length];
     }
 }

@@ -32,6 +32,24 @@ final class PackedGemm {
         return (value + multiple - 1) / multiple * multiple;
     }
 
+    /** The buffer if it holds {@code length} floats, else a new one: operand buffers are kept between calls. */
+    static float[] grow(float[] buffer, int length) {
+        return buffer.length >= length ? buffer : new float[length];
+    }
+
+    static int[] growInts(int[] buffer, int length) {
+        return buffer.length >= length ? buffer : new int[length];
+    }
+
+    /** B's row offsets for strips of NR columns (see {@link #gemm}): off[j] = j * NR for j < rows, in the buffer. */
+    static int[] stripOffsets(int[] buffer, int rows) {
+        int[] off = growInts(buffer, rows);
+        for (int j = 0; j < rows; j++) {
+            off[j] = j * NR;
+        }
+        return off;
+    }
+
     /**
      * For each of {@code batches} products p: c[p][m, q] = sum_{j < width} A[p][m, j] * B[p][j, q] for
      * m < roundUp(rows, MR) and q < columns (a multiple of NR), where

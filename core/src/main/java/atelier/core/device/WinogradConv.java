@@ -7,7 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 import static atelier.core.device.PackedGemm.MR;
 import static atelier.core.device.PackedGemm.NR;
+import static atelier.core.device.PackedGemm.grow;
+import static atelier.core.device.PackedGemm.growInts;
 import static atelier.core.device.PackedGemm.roundUp;
+import static atelier.core.device.PackedGemm.stripOffsets;
 
 /**
  * The CPU device's 3x3 convolution with padding 1 (all of PGAN's) on many channels: Winograd's minimal filtering
@@ -165,15 +168,6 @@ final class WinogradConv {
                     offsets, tilesPadded, products, productStride, inPadded, t0 > 0);
         }
         accumulateFilterGradient(products, productStride, inPadded, inC, outC, wScale, dw);
-    }
-
-    /** off[j] = j * NR: B rows within a strip of NR columns. */
-    private static int[] stripOffsets(int[] buffer, int rows) {
-        int[] off = buffer.length >= rows ? buffer : new int[rows];
-        for (int j = 0; j < rows; j++) {
-            off[j] = j * NR;
-        }
-        return off;
     }
 
     /**
@@ -471,13 +465,5 @@ final class WinogradConv {
             e1.sub(e2).mul(half).intoArray(m, (r + 1) * LANES);
             inner.add(e3).intoArray(m, (r + 2) * LANES);
         }
-    }
-
-    private static float[] grow(float[] buffer, int length) {
-        return buffer.length >= length ? buffer : new float[length];
-    }
-
-    private static int[] growInts(int[] buffer, int length) {
-        return buffer.length >= length ? buffer : new int[length];
     }
 }

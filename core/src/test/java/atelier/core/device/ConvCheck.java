@@ -5,6 +5,9 @@ import atelier.core.kernels.Conv2d;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * Convolution checks shared by the fast paths' tests: random problems, and the comparison with the plain reference
@@ -92,8 +95,25 @@ final class ConvCheck {
         float[] dwRef = dwStart.clone();
         float[] dwMag = abs(dwStart);
         Conv2d.backwardWeight(0, dw.length, p.x(), p.dy(), SCALE, dwRef, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
-        Conv2d.backwardWeight(0, dw.length, abs(p.x()), abs(p.dy()), SCALE, dwMag, p.n, p.c, p.h, p.w, p.k, p.r, p.pad);
+        Conv2d.backwardWeight(0, dw.length, abs(p.x()), abs(p.dy()), SCALE, dwMag, p.n, p.c, p.h, p.w, p.k, p.r,
+                p.pad);
         assertClose("weight gradient (added to a random start)", dwRef, dwMag, dw);
+    }
+
+    /** The convolution made on CPU devices of 1, 2 and 3 threads gives bit-identical results. */
+    static void assertIdenticalForAnyThreadCount(Problem p, Function<CpuDevice, Convolution> convolutionOn) {
+        float[][] results = new float[3][];
+        for (int threads = 1; threads <= 3; threads++) {
+            try (CpuDevice cpu = new CpuDevice(threads)) {
+                float[] y = new float[p.outSize()];
+                float[] dx = new float[p.x().length];
+                float[] dw = new float[p.wt().length];
+                convolutionOn.apply(cpu).run(p, y, dx, dw);
+                results[threads - 1] = concat(y, dx, dw);
+            }
+        }
+        assertArrayEquals(results[0], results[1]);
+        assertArrayEquals(results[0], results[2]);
     }
 
     static void assertClose(String what, float[] expected, float[] magnitude, float[] actual) {
@@ -122,7 +142,7 @@ final class ConvCheck {
         return b;
     }
 
-    static float[] concat(float[]... parts) {
+    private static float[] concat(float[]... parts) {
         int length = 0;
         for (float[] part : parts) {
             length += part.length;
@@ -134,4 +154,5 @@ final class ConvCheck {
             at += part.length;
         }
         return all;
-    }}
+    }
+}

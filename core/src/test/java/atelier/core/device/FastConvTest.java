@@ -15,10 +15,9 @@ import java.util.Random;
 import static atelier.core.device.ConvCheck.SCALE;
 import static atelier.core.device.ConvCheck.abs;
 import static atelier.core.device.ConvCheck.assertClose;
+import static atelier.core.device.ConvCheck.assertIdenticalForAnyThreadCount;
 import static atelier.core.device.ConvCheck.assertMatchesPlain;
-import static atelier.core.device.ConvCheck.concat;
 import static atelier.core.device.ConvCheck.randn;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,19 +135,8 @@ class FastConvTest {
     @ParameterizedTest(name = "N={0} C={1} {2}x{3} K={4}")
     @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9"})
     void identicalForAnyThreadCount(int n, int c, int h, int w, int k) {
-        Problem p = Problem.random(11, n, c, h, w, k, 3, 1);
-        float[][] results = new float[3][];
-        for (int threads = 1; threads <= 3; threads++) {
-            try (CpuDevice cpu = new CpuDevice(threads)) {
-                float[] y = new float[p.outSize()];
-                float[] dx = new float[p.x().length];
-                float[] dw = new float[p.wt().length];
-                Convolution.of(new FastConv(cpu)).run(p, y, dx, dw);
-                results[threads - 1] = concat(y, dx, dw);
-            }
-        }
-        assertArrayEquals(results[0], results[1]);
-        assertArrayEquals(results[0], results[2]);
+        assertIdenticalForAnyThreadCount(Problem.random(11, n, c, h, w, k, 3, 1),
+                cpu -> Convolution.of(new FastConv(cpu)));
     }
 
     /** Buffers are reused across calls of different shapes: a second, smaller call must not see the first's data. */

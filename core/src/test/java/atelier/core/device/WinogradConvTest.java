@@ -6,9 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static atelier.core.device.ConvCheck.assertIdenticalForAnyThreadCount;
 import static atelier.core.device.ConvCheck.assertMatchesPlain;
-import static atelier.core.device.ConvCheck.concat;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,19 +50,8 @@ class WinogradConvTest {
 
     @Test
     void identicalForAnyThreadCount() {
-        Problem p = Problem.random(11, 3, 19, 13, 10, 21, 3, 1);
-        float[][] results = new float[3][];
-        for (int threads = 1; threads <= 3; threads++) {
-            try (CpuDevice cpu = new CpuDevice(threads)) {
-                float[] y = new float[p.outSize()];
-                float[] dx = new float[p.x().length];
-                float[] dw = new float[p.wt().length];
-                Convolution.of(new WinogradConv(cpu)).run(p, y, dx, dw);
-                results[threads - 1] = concat(y, dx, dw);
-            }
-        }
-        assertArrayEquals(results[0], results[1]);
-        assertArrayEquals(results[0], results[2]);
+        assertIdenticalForAnyThreadCount(Problem.random(11, 3, 19, 13, 10, 21, 3, 1),
+                cpu -> Convolution.of(new WinogradConv(cpu)));
     }
 
     /** The CPU device routes PGAN's many-channel 3x3 convolutions here, through its public API. */
