@@ -424,20 +424,34 @@ final class WinogradConv {
      * (u * 2 + v) of LANES floats.
      */
     private static void outputTransform(float[] m, int stride, int at, float scale, float[] y) {
-        FloatVector r00 = row(m, stride, at, 0).add(row(m, stride, at, 4)).add(row(m, stride, at, 8));
-        FloatVector r01 = row(m, stride, at, 1).add(row(m, stride, at, 5)).add(row(m, stride, at, 9));
-        FloatVector r02 = row(m, stride, at, 2).add(row(m, stride, at, 6)).add(row(m, stride, at, 10));
-        FloatVector r03 = row(m, stride, at, 3).add(row(m, stride, at, 7)).add(row(m, stride, at, 11));
-        FloatVector r10 = row(m, stride, at, 4).sub(row(m, stride, at, 8)).sub(row(m, stride, at, 12));
-        FloatVector r11 = row(m, stride, at, 5).sub(row(m, stride, at, 9)).sub(row(m, stride, at, 13));
-        FloatVector r12 = row(m, stride, at, 6).sub(row(m, stride, at, 10)).sub(row(m, stride, at, 14));
-        FloatVector r13 = row(m, stride, at, 7).sub(row(m, stride, at, 11)).sub(row(m, stride, at, 15));
+        FloatVector m0 = row(m, stride, at, 0);
+        FloatVector m1 = row(m, stride, at, 1);
+        FloatVector m2 = row(m, stride, at, 2);
+        FloatVector m3 = row(m, stride, at, 3);
+        FloatVector m4 = row(m, stride, at, 4);
+        FloatVector m5 = row(m, stride, at, 5);
+        FloatVector m6 = row(m, stride, at, 6);
+        FloatVector m7 = row(m, stride, at, 7);
+        FloatVector m8 = row(m, stride, at, 8);
+        FloatVector m9 = row(m, stride, at, 9);
+        FloatVector m10 = row(m, stride, at, 10);
+        FloatVector m11 = row(m, stride, at, 11);
+        // A^T M: rows 0-2 summed, and row 1 - row 2 - row 3, per column.
+        FloatVector r00 = m0.add(m4).add(m8);
+        FloatVector r01 = m1.add(m5).add(m9);
+        FloatVector r02 = m2.add(m6).add(m10);
+        FloatVector r03 = m3.add(m7).add(m11);
+        FloatVector r10 = m4.sub(m8).sub(row(m, stride, at, 12));
+        FloatVector r11 = m5.sub(m9).sub(row(m, stride, at, 13));
+        FloatVector r12 = m6.sub(m10).sub(row(m, stride, at, 14));
+        FloatVector r13 = m7.sub(m11).sub(row(m, stride, at, 15));
         r00.add(r01).add(r02).mul(scale).intoArray(y, 0);
         r01.sub(r02).sub(r03).mul(scale).intoArray(y, LANES);
         r10.add(r11).add(r12).mul(scale).intoArray(y, 2 * LANES);
         r11.sub(r12).sub(r13).mul(scale).intoArray(y, 3 * LANES);
     }
 
+    /** Point p's vector of the products at {@code at}. */
     private static FloatVector row(float[] m, int stride, int at, int p) {
         return FloatVector.fromArray(SPECIES, m, p * stride + at);
     }
