@@ -10,7 +10,6 @@ import atelier.core.kernels.Elementwise;
 import atelier.core.kernels.L1;
 import atelier.core.kernels.LaplacianPyramid;
 import atelier.core.kernels.MinibatchStddev;
-import atelier.core.kernels.PixelNorm;
 import atelier.core.kernels.PixelShuffle;
 import atelier.core.kernels.Reduce;
 import atelier.core.kernels.Resample;
@@ -53,7 +52,8 @@ import static atelier.core.device.DeviceChecks.shuffledChannels;
  * {@link WinogradConv} (Winograd's F(2x2, 3x3) over a Vector API GEMM); other convolutions with 0 <= pad <= R-1 and
  * dense layers (1x1 convolutions of 1x1 images) run on {@link FastConv}, a Vector API implicit GEMM. Both have the
  * same math as the {@link Conv2d} and {@link atelier.core.kernels.Dense} kernels and the same determinism; other
- * convolutions run the plain {@link Conv2d} kernels.
+ * convolutions run the plain {@link Conv2d} kernels. Pixel norm, leaky ReLU and 2x2 average pooling run on
+ * {@link FastElementwise}, bit-identical to their plain kernels.
  */
 public final class CpuDevice implements Device {
     /** Launches with less work than this (items x work per item) run on the calling thread alone. */
@@ -264,6 +264,11 @@ public final class CpuDevice implements Device {
         int f = filter.factor();
         requireDivisible(x, f);
         y.requireShape("downsample output", x.dim(0), x.dim(1), x.dim(2) / f, x.dim(3) / f);
+        if (FastElementwise.isAveragePool2(filter)) {
+            parallelFor(y.dim(0) * y.dim(1) * y.dim(2), 4L * y.dim(3),
+                    (b, e) -> FastElementwise.averagePool2(b, e, x.data(), y.data(), x.dim(3)));
+            return;
+        }
         float[] taps = filter.taps();
         parallelFor(y.numel(), (long) taps.length * taps.length, (b, e) -> Resample.downsample(b, e,
                 x.data(), y.data(), x.dim(2), x.dim(3), f, taps, taps.length, filter.tapOffset()));
@@ -274,6 +279,11 @@ public final class CpuDevice implements Device {
         int f = filter.factor();
         requireDivisible(dx, f);
         dy.requireShape("downsample output gradient", dx.dim(0), dx.dim(1), dx.dim(2) / f, dx.dim(3) / f);
+        if (FastElementwise.isAveragePool2(filter)) {
+            parallelFor(dx.dim(0) * dx.dim(1) * dx.dim(2), dx.dim(3),
+                    (b, e) -> FastElementwise.averagePool2Backward(b, e, dy.data(), dx.data(), dx.dim(3)));
+            return;
+        }
         float[] taps = filter.taps();
         parallelFor(dx.numel(), (long) taps.length * taps.length, (b, e) -> Resample.downsampleBackward(b, e,
                 dy.data(), dx.data(), dx.dim(2), dx.dim(3), f, taps, taps.length, filter.tapOffset()));
@@ -332,14 +342,15 @@ public final class CpuDevice implements Device {
         int floats = requireLeakyRelu(x, y, signs);
         int n = x.numel();
         parallelFor(floats, Activation.SIGNS_PER_FLOAT,
-                (b, e) -> Activation.leakyRelu(b, e, x.data(), y.data(), signs.data(), n, slope));
+                (b, e) -> FastElementwise.leakyRelu(b, e, x.data(), y.data(), signs.data(), n, slope));
     }
 
     @Override
     public void leakyReluBackward(Tensor signs, Tensor dy, float slope, Tensor dx) {
         requireLeakyReluBackward(signs, dy, dx);
-        parallelFor(dy.numel(), 1,
-                (b, e) -> Activation.leakyReluBackward(b, e, signs.data(), dy.data(), dx.data(), slope));
+        int n = dy.numel();
+        parallelFor(Activation.signFloats(n), Activation.SIGNS_PER_FLOAT,
+                (b, e) -> FastElementwise.leakyReluBackward(b, e, signs.data(), dy.data(), dx.data(), n, slope));
     }
 
     @Override
@@ -347,7 +358,7 @@ public final class CpuDevice implements Device {
         int plane = requirePixelNorm(x, y, scale);
         int channels = x.dim(1);
         parallelFor(x.dim(0) * plane, 2L * channels,
-                (b, e) -> PixelNorm.forward(b, e, x.data(), y.data(), scale.data(), channels, plane, eps));
+                (b, e) -> FastElementwise.pixelNorm(b, e, x.data(), y.data(), scale.data(), channels, plane, eps));
     }
 
     @Override
@@ -355,7 +366,8 @@ public final class CpuDevice implements Device {
         int plane = requirePixelNormBackward(y, scale, dy, dx);
         int channels = y.dim(1);
         parallelFor(y.dim(0) * plane, 3L * channels,
-                (b, e) -> PixelNorm.backward(b, e, y.data(), scale.data(), dy.data(), dx.data(), channels, plane));
+                (b, e) -> FastElementwise.pixelNormBackward(b, e, y.data(), scale.data(), dy.data(), dx.data(), channels,
+                        plane));
     }
 
     @Override
