@@ -2,11 +2,16 @@ package atelier.nn;
 
 import atelier.core.Tensor;
 
-/** A trainable tensor, its gradient (accumulated by backward passes) and its checkpoint name. */
+/**
+ * A trainable tensor, its gradient (accumulated by backward passes) and its checkpoint name. While gradients are
+ * off, backward passes leave the gradient alone and skip computing it (PyTorch's requires_grad): a GAN's
+ * generator step needs the discriminator's input gradient, not its weight gradients.
+ */
 public final class Parameter {
     private final String name;
     private final Tensor value;
     private final Tensor grad;
+    private boolean requiresGrad = true;
 
     public Parameter(String name, Tensor value) {
         this.name = name;
@@ -24,6 +29,15 @@ public final class Parameter {
 
     public Tensor grad() {
         return grad;
+    }
+
+    /** Whether backward passes accumulate into {@link #grad} (on unless turned off). */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    public void setRequiresGrad(boolean requiresGrad) {
+        this.requiresGrad = requiresGrad;
     }
 
     @Override

@@ -4,6 +4,9 @@ import atelier.core.Tensor;
 import atelier.core.device.Device;
 import atelier.nn.Parameter;
 
+import java.util.List;
+import java.util.function.Supplier;
+
 /**
  * The PGAN losses: Wasserstein GAN with gradient penalty (Gulrajani et al. 2017) and the drift term of Karras et
  * al. 2017. For a batch of N real images x, generated images G(z), and per-sample uniform eps,
@@ -43,11 +46,13 @@ public final class WganGp {
 
     /**
      * Sets the discriminator's parameter gradients to dL_D/dtheta (zeroing them first) and returns the loss.
-     * {@code eps} holds one mixing weight in [0, 1] per sample. The penalty goes first: its first backward only
-     * serves to get the input gradient, and its parameter gradients are cleared before the real ones accumulate.
+     * {@code eps} holds one mixing weight in [0, 1] per sample.
      */
     public DiscriminatorLoss discriminatorGradients(Discriminator d, Tensor real, Tensor fake, Tensor eps) {
         int n = real.dim(0);
+        for (Parameter p : d.parameters()) {
+            device.fill(p.grad(), 0f);
+        }
         float penalty = gradientPenalty(d, mix(real, fake, eps));
 
         Tensor realScores = d.forward(real);
@@ -80,16 +85,16 @@ public final class WganGp {
     }
 
     /**
-     * lambda * mean_n (|g_n| - 1)^2 with g = grad_x^ sum D(x^). Leaves exactly its parameter gradient in d:
-     * dP/dg_n = 2 lambda (|g_n| - 1) / (N |g_n|) g_n, reversed through the backward that produced g.
+     * lambda * mean_n (|g_n| - 1)^2 with g = grad_x^ sum D(x^). Adds its parameter gradient to d's:
+     * dP/dg_n = 2 lambda (|g_n| - 1) / (N |g_n|) g_n, reversed through the backward that produced g (which itself
+     * computes no parameter gradients: only g is wanted from it).
      */
     private float gradientPenalty(Discriminator d, Tensor mixed) {
         int n = mixed.dim(0);
         Tensor scores = d.forward(mixed);
         Tensor ones = scores.zerosLike();
         device.fill(ones, 1f);
-        Tensor g = d.backwardRetaining(ones);
-        zeroGradients(d);
+        Tensor g = inputGradient(d, () -> d.backwardRetaining(ones));
 
         Tensor sumSq = Tensor.zeros(n);
         device.rowSumsOfSquares(g, sumSq);
@@ -112,8 +117,7 @@ public final class WganGp {
     }
 
     /**
-     * L_G = -mean D(fake) and dL_G/dfake. The discriminator's parameter gradients are touched on the way and must
-     * be cleared before its next step ({@link #discriminatorGradients} does).
+     * L_G = -mean D(fake) and dL_G/dfake. The discriminator's parameter gradients are neither computed nor touched.
      */
     public GeneratorLoss generatorLoss(Discriminator d, Tensor fake) {
         int n = fake.dim(0);
@@ -121,12 +125,17 @@ public final class WganGp {
         float loss = -device.sum(scores) / n;
         Tensor dScores = scores.zerosLike();
         device.fill(dScores, -1f / n);
-        return new GeneratorLoss(loss, d.backward(dScores));
+        return new GeneratorLoss(loss, inputGradient(d, () -> d.backward(dScores)));
     }
 
-    private void zeroGradients(Discriminator d) {
-        for (Parameter p : d.parameters()) {
-            device.fill(p.grad(), 0f);
+    /** Runs a backward pass of d with its parameter gradients off: the input gradient alone. */
+    private static Tensor inputGradient(Discriminator d, Supplier<Tensor> backward) {
+        List<Parameter> parameters = d.parameters();
+        parameters.forEach(p -> p.setRequiresGrad(false));
+        try {
+            return backward.get();
+        } finally {
+            parameters.forEach(p -> p.setRequiresGrad(true));
         }
     }
 }

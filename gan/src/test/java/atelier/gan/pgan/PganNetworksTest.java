@@ -2,6 +2,7 @@ package atelier.gan.pgan;
 
 import atelier.core.Tensor;
 import atelier.core.device.CpuDevice;
+import atelier.nn.Parameter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,6 +15,7 @@ import static atelier.nn.FloatGradCheck.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PganNetworksTest {
     private static final CpuDevice CPU = new CpuDevice(2);
@@ -68,6 +70,30 @@ class PganNetworksTest {
         Tensor images = randn(rng, 4, 3, r, r);
         assertArrayEquals(new int[] {4, 1}, d.forward(images).shape());
         assertNetworkGradients(d::forward, d::backward, d.parameters(), images, rng);
+    }
+
+    /** The generator's loss takes the critic's input gradient alone: the critic's gradients stay as they were. */
+    @Test
+    void generatorLossLeavesTheCriticsGradientsAlone() {
+        Random rng = new Random(30);
+        Discriminator d = new Discriminator(CPU, SMALL, rng);
+        d.grow();
+        Tensor fake = randn(rng, 4, 3, d.resolution(), d.resolution());
+        d.forward(fake);
+        Tensor dScores = Tensor.zeros(4, 1);
+        CPU.fill(dScores, -1f / 4);
+        float[] expected = d.backward(dScores).data().clone();
+        for (Parameter p : d.parameters()) {
+            CPU.fill(p.grad(), 3f);
+        }
+        WganGp.GeneratorLoss loss = new WganGp(CPU, WganGp.Config.PGAN).generatorLoss(d, fake);
+        assertArrayEquals(expected, loss.imageGradient().data(), 0f);
+        for (Parameter p : d.parameters()) {
+            assertTrue(p.requiresGrad(), p.name());
+            for (float v : p.grad().data()) {
+                assertEquals(3f, v, p.name());
+            }
+        }
     }
 
     @Test

@@ -43,8 +43,12 @@ public final class Conv2d implements TwiceDifferentiable {
     public Tensor backwardRetaining(Tensor dy) {
         Tensor x = ForwardCache.require(input, "Conv2d");
         outputGrad = dy;
-        device.biasBackward(dy, bias.grad());
-        device.conv2dBackwardWeight(x, dy, wScale, pad, weight.grad());
+        if (bias.requiresGrad()) {
+            device.biasBackward(dy, bias.grad());
+        }
+        if (weight.requiresGrad()) {
+            device.conv2dBackwardWeight(x, dy, wScale, pad, weight.grad());
+        }
         Tensor dx = x.zerosLike();
         device.conv2dBackwardInput(dy, weight.value(), wScale, pad, dx);
         return dx;
@@ -55,7 +59,9 @@ public final class Conv2d implements TwiceDifferentiable {
     public SecondOrder backwardOfBackward(Tensor dxBar) {
         Tensor dy = ForwardCache.require(outputGrad, "Conv2d");
         outputGrad = null;   // the reverse runs once: free it as soon as possible
-        device.conv2dBackwardWeight(dxBar, dy, wScale, pad, weight.grad());
+        if (weight.requiresGrad()) {
+            device.conv2dBackwardWeight(dxBar, dy, wScale, pad, weight.grad());
+        }
         Tensor dyBar = dy.zerosLike();
         device.conv2d(dxBar, weight.value(), wScale, pad, dyBar);
         return new SecondOrder(dyBar, null);

@@ -37,8 +37,12 @@ public final class Dense implements TwiceDifferentiable {
     public Tensor backwardRetaining(Tensor dy) {
         Tensor x = ForwardCache.require(input, "Dense");
         outputGrad = dy;
-        device.biasBackward(dy, bias.grad());
-        device.denseBackwardWeight(flat(x), dy, wScale, weight.grad());
+        if (bias.requiresGrad()) {
+            device.biasBackward(dy, bias.grad());
+        }
+        if (weight.requiresGrad()) {
+            device.denseBackwardWeight(flat(x), dy, wScale, weight.grad());
+        }
         Tensor dx = x.zerosLike();
         device.denseBackwardInput(dy, weight.value(), wScale, flat(dx));
         return dx;
@@ -49,7 +53,9 @@ public final class Dense implements TwiceDifferentiable {
     public SecondOrder backwardOfBackward(Tensor dxBar) {
         Tensor dy = ForwardCache.require(outputGrad, "Dense");
         outputGrad = null;   // the reverse runs once: free it as soon as possible
-        device.denseBackwardWeight(flat(dxBar), dy, wScale, weight.grad());
+        if (weight.requiresGrad()) {
+            device.denseBackwardWeight(flat(dxBar), dy, wScale, weight.grad());
+        }
         Tensor dyBar = dy.zerosLike();
         device.dense(flat(dxBar), weight.value(), wScale, dyBar);
         return new SecondOrder(dyBar, null);
