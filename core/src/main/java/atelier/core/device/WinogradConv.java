@@ -2,6 +2,7 @@ package atelier.core.device;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 
@@ -56,6 +57,14 @@ final class WinogradConv {
     static final int MIN_CHANNELS = 256;
     /** Input channels per work item of the filter transform. */
     private static final int FILTER_BLOCK = 8;
+    /**
+     * loadStripWindows: whether a vector holds whole strips of MR tiles and their 2 MR + 2 columns fit in two;
+     * per column s, the shuffle taking lane l to column 2 (l % MR) + s (of the two vectors); per channel group, its
+     * lanes.
+     */
+    private static final boolean ROW_STRIPS = LANES % MR == 0 && 2 * LANES >= 2 * MR + 2;
+    private static final VectorShuffle<Float>[] STRIP_COLUMNS = stripColumns();
+    private static final VectorMask<Float>[] GROUPS = groups();
     /** Fewest tiles in a batch for this path (batch 16 at 4 px; batch 1 from 16 px). */
     static final int MIN_TILES = 64;
     /** Floats of the transformed input per chunk of tiles: a few MB, so that chunks stay in the L3 cache. */
@@ -227,10 +236,20 @@ final class WinogradConv {
         int size = gradient ? 2 : 4;
         int plane = h * w;
         int stripLength = stripTiles ? strip * channels : strip * tilesPadded;
+        // Input windows in strips of MR tiles that lie along one tile row: loaded as rows, see loadStripWindows.
+        boolean rowStrips = !gradient && stripTiles && ROW_STRIPS && firstTile % MR == 0 && (w + 1) / 2 % MR == 0;
         device.parallelFor((perPoint + LANES - 1) / LANES, (long) LANES * POINTS, (begin, end) -> {
             float[] d = new float[POINTS * LANES];
             for (int run = begin; run < end; run++) {
                 int j0 = run * LANES;
+                if (rowStrips && j0 + LANES <= perPoint
+                        && loadStripWindows(src, j0, stripLength, tiles, channels, coords, h, w, d)) {
+                    inputTransform(d);
+                    for (int p = 0; p < POINTS; p++) {
+                        FloatVector.fromArray(SPECIES, d, p * LANES).intoArray(dst, p * stride + j0);
+                    }
+                    continue;
+                }
                 for (int l = 0; l < LANES; l++) {
                     int j = j0 + l;
                     int within = j % stripLength;
@@ -257,6 +276,55 @@ final class WinogradConv {
                 }
             }
         });
+    }
+
+    /**
+     * The 4x4 input windows of a run of LANES consecutive j in strips of MR tiles (lane l: channel group l / MR, tile
+     * l % MR of a strip), when every strip's MR tiles are valid and lie along one tile row: window column s of tile
+     * i is column 2i + s of the strip's 2 MR + 2 columns, so each window row is two vector loads of an image row
+     * (masked to the image, zero outside it) and one shuffle per column, instead of a scalar gather per lane and
+     * cell. Returns false, leaving d alone, where a strip is cut short.
+     */
+    private static boolean loadStripWindows(float[] src, int j0, int stripLength, int tiles, int channels,
+                                            int[] coords, int h, int w, float[] d) {
+        for (int group = 0; group < LANES / MR; group++) {
+            int t = (j0 + group * MR) / stripLength * MR;
+            if (t + MR > tiles) {
+                return false;
+            }
+        }
+        for (int group = 0; group < LANES / MR; group++) {
+            int j = j0 + group * MR;
+            int t = j / stripLength * MR;
+            int c = j % stripLength / MR;
+            int y = coords[3 * t + 1] - 1;
+            int x = coords[3 * t + 2] - 1;
+            VectorMask<Float> left = columnsInside(x, w);
+            VectorMask<Float> right = columnsInside(x + LANES, w);
+            for (int r = 0; r < 4; r++) {
+                FloatVector low = FloatVector.zero(SPECIES);
+                FloatVector high = low;
+                if (y + r >= 0 && y + r < h) {
+                    int at = ((coords[3 * t] * channels + c) * h + y + r) * w + x;
+                    low = FloatVector.fromArray(SPECIES, src, at, left);
+                    high = FloatVector.fromArray(SPECIES, src, at + LANES, right);
+                }
+                for (int col = 0; col < 4; col++) {
+                    int cell = (r * 4 + col) * LANES;
+                    FloatVector v = low.rearrange(STRIP_COLUMNS[col], high);
+                    (group == 0 ? v : FloatVector.fromArray(SPECIES, d, cell).blend(v, GROUPS[group]))
+                            .intoArray(d, cell);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Lanes k with 0 <= first + k < w: a vector load's columns inside the image. */
+    private static VectorMask<Float> columnsInside(int first, int w) {
+        int from = Math.max(0, -first);
+        int to = Math.min(LANES, w - first);
+        return VectorMask.fromLong(SPECIES, to <= from ? 0L : ((1L << (to - from)) - 1) << from);
     }
 
     /** (n, oy, ox) of tiles [t0, t0 + tiles), at 3 * (t - t0). */
@@ -349,6 +417,28 @@ final class WinogradConv {
                 }
             }
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] stripColumns() {
+        VectorShuffle<Float>[] shuffles = new VectorShuffle[4];
+        for (int col = 0; col < 4; col++) {
+            int[] from = new int[LANES];
+            for (int l = 0; l < LANES; l++) {
+                from[l] = 2 * (l % MR) + col;
+            }
+            shuffles[col] = VectorShuffle.fromArray(SPECIES, from, 0);
+        }
+        return shuffles;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] groups() {
+        VectorMask<Float>[] masks = new VectorMask[Math.max(1, LANES / MR)];
+        for (int g = 0; g < masks.length; g++) {
+            masks[g] = VectorMask.fromLong(SPECIES, ((1L << MR) - 1) << (g * MR));
+        }
+        return masks;
     }
 
     // The transforms, written out: each is a 1-D transform of the columns, then of the rows.

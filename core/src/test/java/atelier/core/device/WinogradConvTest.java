@@ -25,7 +25,9 @@ class WinogradConvTest {
             "4, 17, 4, 4, 9",     // PGAN's 4x4 level, channels that do not divide the tiles (8 rows, 48 columns)
             "3, 70, 24, 22, 53",  // 396 tiles: more than one row block (256) and a reduction (396) past one pass
             "2, 300, 6, 6, 50",   // forward reduction (300 channels) past one pass (256)
-            "1, 9, 9, 16, 130",   // more output channels than one column block (192)
+            "1, 9, 9, 16, 130",   // more output channels than one column block (192); strips of 8 tiles along rows
+            "2, 5, 7, 32, 6",     // rows of 16 tiles: two strips per row, both at an edge; odd height
+            "3, 3, 6, 48, 2",     // rows of 24 tiles: a strip inside the row; channels ending mid-vector
     })
     void matchesThePlainKernels(int n, int c, int h, int w, int k) {
         Problem p = Problem.random(17L * n + 5L * c + h + 3L * w + k, n, c, h, w, k, 3, 1);
