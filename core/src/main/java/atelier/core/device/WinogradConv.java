@@ -223,8 +223,8 @@ final class WinogradConv {
      * (the tile's 2x2 output gradient), into dst[p * stride + j] with j = ((t / P) * channels + c) * P + t % P
      * ({@code stripTiles}: strips of P = MR tiles) or ((c / P) * tilesPadded + t) * P + c % P (strips of P
      * channels). Tiles past the chunk's and channels past `channels` (up to whole strips) are zero. Work items: runs
-     * of LANES consecutive j, whose windows are gathered into lanes, transformed a vector at a time and stored as
-     * vectors.
+     * of LANES consecutive j, whose windows are gathered into lanes (or loaded as image rows where strips of tiles
+     * lie along a row, {@link #loadStripWindows}), transformed a vector at a time and stored as vectors.
      */
     private void transformTiles(float[] src, int firstTile, int tiles, int channels, int h, int w, boolean gradient,
                                 boolean stripTiles, int strip, float[] dst, int stride) {
