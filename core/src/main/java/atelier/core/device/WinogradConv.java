@@ -234,7 +234,6 @@ final class WinogradConv {
         // The input window starts one cell above and left of the tile (padding 1); the gradient's is the tile.
         int origin = gradient ? 0 : -1;
         int size = gradient ? 2 : 4;
-        int plane = h * w;
         int stripLength = stripTiles ? strip * channels : strip * tilesPadded;
         // Input windows in strips of MR tiles that lie along one tile row: loaded as rows, see loadStripWindows.
         boolean rowStrips = !gradient && stripTiles && ROW_STRIPS && firstTile % MR == 0 && (w + 1) / 2 % MR == 0;
