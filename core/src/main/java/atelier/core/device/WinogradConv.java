@@ -188,14 +188,16 @@ final class WinogradConv {
     private void transformFilters(float[] w, boolean transposeFlip, int inCh, int outCh, int outPadded, float[] dst,
                                   int stride) {
         int inBlocks = (inCh + FILTER_BLOCK - 1) / FILTER_BLOCK;
-        int outBlocks = outPadded / LANES;
-        device.parallelFor(outBlocks * inBlocks, (long) LANES * FILTER_BLOCK * POINTS, (begin, end) -> {
+        int blocksPerStrip = NR / LANES;
+        int stripItems = inBlocks * blocksPerStrip;
+        device.parallelFor(outPadded / LANES * inBlocks, (long) LANES * FILTER_BLOCK * POINTS, (begin, end) -> {
             float[] g = new float[FILTER_BLOCK * 9 * LANES];
             float[] u = new float[POINTS * LANES];
             for (int item = begin; item < end; item++) {
-                // Consecutive items continue along w's rows: o's rows [o, i, :, :], or transposed i's [i, o, :, :].
-                int o0 = (transposeFlip ? item % outBlocks : item / inBlocks) * LANES;
-                int i0 = (transposeFlip ? item / outBlocks : item % inBlocks) * FILTER_BLOCK;
+                // Consecutive items fill one strip's NR output channels for a block of input channels, so each
+                // destination run of NR floats is written whole while its cache lines are still held.
+                int o0 = item / stripItems * NR + item % blocksPerStrip * LANES;
+                int i0 = item % stripItems / blocksPerStrip * FILTER_BLOCK;
                 int i1 = Math.min(inCh, i0 + FILTER_BLOCK);
                 for (int l = 0; l < LANES; l++) {
                     int o = o0 + l;
