@@ -75,6 +75,7 @@ final class ConvCheck {
     static void assertMatchesPlain(Problem p, Convolution convolution) {
         int outSize = p.outSize();
         float[] y = new float[outSize];
+        Arrays.fill(y, Float.NaN);    // overwritten
         float[] dx = new float[p.x().length];
         Arrays.fill(dx, Float.NaN);   // overwritten
         float[] dwStart = randn(new Random(1), p.wt().length);

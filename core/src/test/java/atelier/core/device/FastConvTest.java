@@ -42,7 +42,8 @@ class FastConvTest {
             "3, 2, 5, 6, 3, 1, 0",     // 1x1
             "4, 9, 8, 8, 3, 1, 0",     // 1x1 to RGB
             "2, 3, 4, 4, 2, 4, 0",     // 4x4 valid -> 1x1
-            "5, 33, 4, 4, 7, 4, 0",    // 4x4 valid, PGAN's 4x4 block shape, smaller
+            "5, 33, 4, 4, 7, 4, 0",    // 4x4 valid, PGAN's 4x4 block shape, smaller (528 = 11 strips of NR)
+            "3, 20, 4, 4, 9, 4, 0",    // 4x4 valid, 320 values per image: whole vectors, a strip and a part
             "2, 2, 6, 5, 3, 3, 0",     // 3x3 valid
             "2, 3, 6, 7, 4, 4, 3",     // 4x4 full padding
             "2, 3, 5, 6, 2, 2, 1",     // even kernel
@@ -87,15 +88,20 @@ class FastConvTest {
         }
     }
 
-    /** Dense layers run as 1x1 convolutions of 1x1 images: against the plain Dense kernels. */
+    /**
+     * Dense layers run as 1x1 convolutions of 1x1 images: against the plain Dense kernels. Inputs that are whole
+     * vectors (64, 96, 512) take the in-place dot products forward; the input gradient's B has whole strips of NR
+     * (96), a strip and a part (64), or only a part (37).
+     */
     @ParameterizedTest(name = "N={0} In={1} Out={2}")
-    @CsvSource({"1, 1, 1", "16, 37, 130", "5, 300, 7"})
+    @CsvSource({"1, 1, 1", "16, 37, 130", "5, 300, 7", "16, 64, 130", "9, 96, 5", "3, 512, 300", "40, 16, 3"})
     void denseMatchesThePlainKernels(int n, int in, int out) {
         Problem p = Problem.random(n + 7L * in + out, n, in, 1, 1, out, 1, 0);
         try (CpuDevice cpu = new CpuDevice(2)) {
             float[] y = new float[n * out];
             float[] dx = new float[n * in];
-            Arrays.fill(dx, Float.NaN);   // overwritten
+            Arrays.fill(y, Float.NaN);    // overwritten
+            Arrays.fill(dx, Float.NaN);
             float[] dwStart = randn(new Random(2), out * in);
             float[] dw = dwStart.clone();
             Tensor x = Tensor.of(p.x(), n, in);
@@ -136,6 +142,13 @@ class FastConvTest {
     @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9"})
     void identicalForAnyThreadCount(int n, int c, int h, int w, int k) {
         assertIdenticalForAnyThreadCount(Problem.random(11, n, c, h, w, k, 3, 1),
+                cpu -> Convolution.of(new FastConv(cpu)));
+    }
+
+    /** The dense path (a 4x4 kernel over 4x4 images), with several blocks of rows and columns. */
+    @Test
+    void coveringKernelsAreIdenticalForAnyThreadCount() {
+        assertIdenticalForAnyThreadCount(Problem.random(12, 37, 24, 4, 4, 200, 4, 0),
                 cpu -> Convolution.of(new FastConv(cpu)));
     }
 
