@@ -138,21 +138,28 @@ def train_step(g, d, g_avg, opt_g, opt_d, real, latent):
             p_avg.lerp_(p, 1 - 0.999)
 
 
-def bench(resolution, batch, min_time, latent):
+def step_for(seconds, step):
+    """Runs step() until seconds have passed, at least once; returns how many times."""
+    steps, start = 0, time.perf_counter()
+    while True:
+        step()
+        steps += 1
+        if time.perf_counter() - start >= seconds:
+            return steps
+
+
+def bench(resolution, batch, warmup, min_time, latent):
     levels = int(math.log2(resolution // 4)) + 1
     g, d, g_avg = Generator(levels, latent), Discriminator(levels), Generator(levels, latent)
     g_avg.load_state_dict(g.state_dict())
     opt_g = torch.optim.Adam(g.parameters(), lr=1e-3, betas=(0.0, 0.99), eps=1e-8)
     opt_d = torch.optim.Adam(d.parameters(), lr=1e-3, betas=(0.0, 0.99), eps=1e-8)
     real = torch.randn(batch, 3, resolution, resolution)
-    train_step(g, d, g_avg, opt_g, opt_d, real, latent)  # warm-up
-    steps, start = 0, time.perf_counter()
-    while True:
-        train_step(g, d, g_avg, opt_g, opt_d, real, latent)
-        steps += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time:
-            return elapsed / steps, steps
+    step = lambda: train_step(g, d, g_avg, opt_g, opt_d, real, latent)
+    step_for(warmup, step)
+    start = time.perf_counter()
+    steps = step_for(min_time, step)
+    return (time.perf_counter() - start) / steps, steps
 
 
 def main():
@@ -162,6 +169,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--latent", type=int, default=512)
     parser.add_argument("--min-time", type=float, default=1.0, help="seconds of timed steps (at least one step)")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of untimed steps first (at least one)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -170,7 +178,7 @@ def main():
     blas = sgemm_peak.gflops(1024, 0.3)
     for text in args.resolutions.split(","):
         resolution = int(text)
-        seconds, steps = bench(resolution, args.batch, args.min_time, args.latent)
+        seconds, steps = bench(resolution, args.batch, args.warmup, args.min_time, args.latent)
         print(json.dumps({"resolution": resolution, "batch": args.batch, "seconds_per_step": seconds, "steps": steps,
                           "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                           "torch": torch.__version__, "threads": torch.get_num_threads(), "blas_gflops": blas}),

@@ -96,6 +96,14 @@ class CliTest {
     }
 
     @Test
+    void benchStepRefusesBadTimesAndResolutionsWithOneLine() {
+        assertOneLineError(run("bench", "step", "--warmup", "-1", "--no-peer"), 2,
+                "--warmup must be >= 0 seconds, got -1.0");
+        assertOneLineError(run("bench", "step", "--resolutions", "12", "--no-peer"), 2,
+                "--resolutions must be powers of two from 4 to 4096, got 12");
+    }
+
+    @Test
     void deviceAutoFallsBackToTheCpuSayingWhy() {
         assumeDefaultBuild();
         Result r = run("bench", "conv", "--device", "auto", "--threads", "1", "--no-peer", "--batch", "1",

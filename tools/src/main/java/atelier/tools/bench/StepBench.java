@@ -32,8 +32,12 @@ public final class StepBench {
     private StepBench() {
     }
 
-    /** One warm-up step, then steps until {@code minSeconds} have passed (at least one). */
-    public static Result measure(Device device, int resolution, int batch, double minSeconds) {
+    /**
+     * Untimed steps until {@code warmupSeconds} have passed (at least one: the JIT compiles the kernels, and its
+     * compiler threads would otherwise share the cores with timed steps), then timed steps until {@code minSeconds}
+     * have passed (at least one).
+     */
+    public static Result measure(Device device, int resolution, int batch, double warmupSeconds, double minSeconds) {
         PganShape shape = PganShape.paper(resolution);
         int level = shape.levels() - 1;
         Schedule schedule = new Schedule(1_000_000_000L, new int[] {batch});
@@ -41,15 +45,20 @@ public final class StepBench {
                 Adam.Config.PGAN, WganGp.Config.PGAN, 0.999f, 1, Augmentation.none()), new NoiseImages(resolution));
         // Past the fade-in of the top level: alpha 1, as the peer.
         trainer.positionAt(level, schedule.start(level) + schedule.imagesPerPhase(), 1);
-        trainer.step();
+        stepFor(trainer, warmupSeconds);
+        long start = System.nanoTime();
+        int steps = stepFor(trainer, minSeconds);
+        return new Result(resolution, batch, (System.nanoTime() - start) / 1e9 / steps, steps);
+    }
+
+    /** Steps until {@code seconds} have passed, at least one; returns how many. */
+    private static int stepFor(ProgressiveTrainer trainer, double seconds) {
         long start = System.nanoTime();
         int steps = 0;
-        double elapsed;
         do {
             trainer.step();
             steps++;
-            elapsed = (System.nanoTime() - start) / 1e9;
-        } while (elapsed < minSeconds);
-        return new Result(resolution, batch, elapsed / steps, steps);
+        } while ((System.nanoTime() - start) / 1e9 < seconds);
+        return steps;
     }
 }

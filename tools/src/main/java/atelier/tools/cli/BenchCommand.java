@@ -60,6 +60,11 @@ public final class BenchCommand {
                 description = "Resolutions, powers of two 4..4096 (default: ${DEFAULT-VALUE}).")
         List<Integer> resolutions;
 
+        @Option(names = "--warmup", defaultValue = "3.0", paramLabel = "SECONDS",
+                description = "Seconds of untimed steps first, at least one, on both sides (default: "
+                        + "${DEFAULT-VALUE}).")
+        double warmup;
+
         @Mixin
         Common common;
 
@@ -67,6 +72,9 @@ public final class BenchCommand {
         public Integer call() throws IOException {
             PrintWriter out = common.spec.commandLine().getOut();
             int batch = common.batch();
+            if (!(warmup >= 0)) {
+                throw new ParameterException(common.spec.commandLine(), "--warmup must be >= 0 seconds, got " + warmup);
+            }
             for (int r : resolutions) {
                 if (r < 4 || r > 4096 || Integer.bitCount(r) != 1) {
                     throw new ParameterException(common.spec.commandLine(),
@@ -81,7 +89,7 @@ public final class BenchCommand {
                     out.flush();
                     torch.run("pgan_step_bench.py", List.of("--batch", Integer.toString(batch), "--threads",
                             Integer.toString(common.device.cpuThreads()), "--min-time", Double.toString(common.minTime),
-                            "--resolutions", String.join(",", resolutions.stream().map(String::valueOf).toList())),
+                            "--warmup", Double.toString(warmup), "--resolutions", String.join(",", resolutions.stream().map(String::valueOf).toList())),
                             json -> {
                                 peer.put(json.get("resolution").getAsInt(), json.get("seconds_per_step").getAsDouble());
                                 double blas = json.get("blas_gflops").getAsDouble();
@@ -97,7 +105,7 @@ public final class BenchCommand {
                 out.printf("%-6s %12s %12s %10s%n", "px", "atelier", "torch", "ratio");
                 out.flush();
                 for (int r : resolutions) {
-                    StepBench.Result result = StepBench.measure(device, r, batch, common.minTime);
+                    StepBench.Result result = StepBench.measure(device, r, batch, warmup, common.minTime);
                     Double t = peer.get(r);
                     out.printf(Locale.ROOT, "%-6d %12.3f %12s %10s%n", r, result.secondsPerStep(),
                             t == null ? "-" : String.format(Locale.ROOT, "%.3f", t),
