@@ -30,9 +30,11 @@ import static atelier.core.device.PackedGemm.stripOffsets;
  *   <li>weight gradient: on the grid, dw[k, j] += sum_q dyGrid[k, q] * grid[off(j) + q] with dy copied onto x's
  *       grid (zero in the garbage cells), as lane-wise dot products over q; for im2col-staged images, as the GEMM
  *       dy x im2col(x)^T, where few cells per weight would leave the dot products' lane sums too costly.</li>
- *   <li>kernels covering the whole input (dense layers, PGAN's 4x4 valid convolution: a 1x1 output), where the
- *       batch is small and w the largest operand: forward as dot products of x's and w's rows in place, the input
- *       gradient as the GEMM dy x w with w's rows read in place, so w is streamed once and never repacked.</li>
+ *   <li>small images (a few hundred output cells in the batch) and kernels covering the whole input (dense
+ *       layers, PGAN's 4x4 valid convolution), where w is by far the largest operand: with one row of C*R*R inputs
+ *       per output cell, forward as dot products of those rows and w's rows in place, the input gradient as the
+ *       GEMM dy x w with w's rows read in place, then added back onto the pixels (col2im): w is streamed once and
+ *       never repacked.</li>
  * </ul>
  * The GEMM ({@link PackedGemm}) keeps each register tile's sums in vector registers over a block of reduction
  * indices; on a Zen 5 core it reaches 200-240 GFLOP/s at 16-256 px, 75-85% of the ~275 GFLOP/s that a loop of
@@ -53,6 +55,11 @@ final class FastConv {
     /** Rows k and (at most) indices j of one weight-gradient work item. */
     private static final int WG_K_BLOCK = 8 * NK;
     private static final int WG_J_BLOCK_MAX = 32 * NJ;
+    /**
+     * Most output cells in a batch for the small-image path ({@link #smallImages}): below this the weights are the
+     * largest operand by far and repacking them costs more than the products.
+     */
+    static final int SMALL_CELLS = 256;
     /** Grid floats per buffer above which a batch is processed in groups of images. */
     private static final long GRID_LIMIT = 1L << 24;
 
@@ -61,6 +68,9 @@ final class FastConv {
     private float[] grid = new float[0];
     private float[] out = new float[0];
     private float[] packed = new float[0];
+    /** Small images: one row per output cell (im2col transposed, or dy), and the rows' input gradients. */
+    private float[] cellRows = new float[0];
+    private float[] cellGradients = new float[0];
     private int[] offsets = new int[0];
     private int[] cellCoords = new int[0];
     private int[] tapCoords = new int[0];
@@ -171,13 +181,8 @@ final class FastConv {
     synchronized void forward(float[] x, float[] w, float wScale, float[] y,
                               int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
         int width = inC * ksize * ksize;
-        if (coversInput(inH, inW, ksize, pad) && width % LANES == 0) {
-            // y[n, k] = wScale * sum_j x[n, j] w[k, j]: dot products of rows read in place, nothing packed.
-            offsets = growInts(offsets, outC);
-            for (int k = 0; k < outC; k++) {
-                offsets[k] = k * width;
-            }
-            dotProducts(x, width, batch, w, offsets, outC, width, wScale, y, false);
+        if (smallImages(batch, inH, inW, ksize, pad) && width % LANES == 0) {
+            forwardSmall(x, w, wScale, y, batch, inC, inH, inW, outC, ksize, pad);
             return;
         }
         // A = w as [K, C*R*R].
@@ -199,8 +204,8 @@ final class FastConv {
     /** dx = conv(dy, flip(w)^T) * wScale with padding R-1-pad (overwrites dx). */
     synchronized void backwardInput(float[] dy, float[] w, float wScale, float[] dx,
                                     int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
-        if (coversInput(inH, inW, ksize, pad)) {
-            denseBackwardInput(dy, w, wScale, dx, batch, inC * ksize * ksize, outC);
+        if (smallImages(batch, inH, inW, ksize, pad)) {
+            backwardInputSmall(dy, w, wScale, dx, batch, inC, inH, inW, outC, ksize, pad);
             return;
         }
         int outH = inH + 2 * pad - ksize + 1;
@@ -227,21 +232,148 @@ final class FastConv {
     }
 
     /**
-     * Whether the kernel covers the whole input with no padding: then the output is 1x1 and the convolution is the
-     * dense product y[n, k] = sum_j w[k, j] x[n, j] over the C*R*R values j of each image (dense layers are 1x1
-     * convolutions of 1x1 images; PGAN's last 4x4 convolution is one too). x [N, C, R, R] is then [N, C*R*R].
+     * Whether the small-image path takes the convolution: few output cells in the batch (PGAN's 4-8 px levels at
+     * batch 1) or a kernel covering the whole input with no padding, whose output is 1x1: a dense product over the
+     * C*R*R values of each image (dense layers are 1x1 convolutions of 1x1 images; PGAN's last 4x4 convolution is
+     * one too). Both are weight-bound: w, read in place, is the largest operand.
      */
-    private static boolean coversInput(int inH, int inW, int ksize, int pad) {
+    static boolean smallImages(int batch, int inH, int inW, int ksize, int pad) {
+        long cells = (long) batch * (inH + 2 * pad - ksize + 1) * (inW + 2 * pad - ksize + 1);
+        return covers(inH, inW, ksize, pad) || usesIm2col(inH, inW, ksize, pad) && cells <= SMALL_CELLS;
+    }
+
+    /** Whether the kernel covers the whole input with no padding: x [N, C, R, R] is then [N, C*R*R]. */
+    private static boolean covers(int inH, int inW, int ksize, int pad) {
         return pad == 0 && inH == ksize && inW == ksize;
     }
 
     /**
-     * dx[n, j] = wScale * sum_k dy[n, k] w[k, j] for a kernel covering the input ({@link #coversInput}): the GEMM
-     * with the batch as its rows and w's rows read in place as B, so w is streamed once and nothing of its size is
-     * packed. B's columns must be whole strips of NR: the last width % NR columns come from a zero-padded copy.
+     * y = conv(x, w) * wScale for small images: with one row per output cell q = (n, oy, ox) holding its C*R*R
+     * inputs (x itself where the kernel covers the image), y[n, k, oy, ox] = wScale * sum_j rows[q, j] w[k, j] as
+     * dot products of rows read in place: w is streamed, never repacked. The reduction must be whole vectors.
      */
-    private void denseBackwardInput(float[] dy, float[] w, float wScale, float[] dx, int batch, int width,
-                                    int outC) {
+    private void forwardSmall(float[] x, float[] w, float wScale, float[] y, int batch, int inC, int inH, int inW,
+                              int outC, int ksize, int pad) {
+        int width = inC * ksize * ksize;
+        int outH = inH + 2 * pad - ksize + 1;
+        int outW = inW + 2 * pad - ksize + 1;
+        int plane = outH * outW;
+        int cells = batch * plane;
+        float[] rows = covers(inH, inW, ksize, pad) ? x : im2colRows(x, batch, inC, inH, inW, ksize, pad);
+        offsets = growInts(offsets, outC);
+        for (int k = 0; k < outC; k++) {
+            offsets[k] = k * width;
+        }
+        if (plane == 1) {
+            dotProducts(rows, width, cells, w, offsets, outC, width, wScale, y, false);
+            return;
+        }
+        out = grow(out, cells * outC);
+        float[] c = out;
+        dotProducts(rows, width, cells, w, offsets, outC, width, wScale, c, false);
+        device.parallelFor(batch * outC, plane, (begin, end) -> {
+            for (int item = begin; item < end; item++) {
+                int n = item / outC;
+                int k = item % outC;
+                for (int p = 0; p < plane; p++) {
+                    y[item * plane + p] = c[(n * plane + p) * outC + k];
+                }
+            }
+        });
+    }
+
+    /**
+     * dx = conv(dy, flip(w)^T) * wScale (overwrites dx) for small images: the gradient of each output cell's row of
+     * inputs, rowGrad[q, j] = wScale * sum_k dy[n, k, oy, ox] w[k, j] (the GEMM {@link #rowsTimesWeights}, w read in
+     * place), added back onto the pixels each row was copied from (col2im; dx itself where the kernel covers it).
+     */
+    private void backwardInputSmall(float[] dy, float[] w, float wScale, float[] dx, int batch, int inC, int inH,
+                                    int inW, int outC, int ksize, int pad) {
+        int width = inC * ksize * ksize;
+        int outH = inH + 2 * pad - ksize + 1;
+        int outW = inW + 2 * pad - ksize + 1;
+        int plane = outH * outW;
+        int cells = batch * plane;
+        if (covers(inH, inW, ksize, pad)) {
+            rowsTimesWeights(dy, w, wScale, dx, cells, width, outC);
+            return;
+        }
+        cellRows = grow(cellRows, cells * outC);
+        float[] dyRows = cellRows;
+        device.parallelFor(cells, outC, (begin, end) -> {
+            for (int q = begin; q < end; q++) {
+                int n = q / plane;
+                int p = q % plane;
+                for (int k = 0; k < outC; k++) {
+                    dyRows[q * outC + k] = dy[(n * outC + k) * plane + p];
+                }
+            }
+        });
+        cellGradients = grow(cellGradients, cells * width);
+        float[] rowGrads = cellGradients;
+        rowsTimesWeights(dyRows, w, wScale, rowGrads, cells, width, outC);
+        // Each input pixel gathers the row entries copied from it, so no two work items write one pixel.
+        device.parallelFor(batch * inC, inH * inW * ksize * ksize, (begin, end) -> {
+            for (int item = begin; item < end; item++) {
+                int n = item / inC;
+                int c = item % inC;
+                for (int iy = 0; iy < inH; iy++) {
+                    for (int ix = 0; ix < inW; ix++) {
+                        float sum = 0f;
+                        for (int ry = 0; ry < ksize; ry++) {
+                            int oy = iy + pad - ry;
+                            for (int rx = 0; rx < ksize; rx++) {
+                                int ox = ix + pad - rx;
+                                if (oy >= 0 && oy < outH && ox >= 0 && ox < outW) {
+                                    sum += rowGrads[((n * outH + oy) * outW + ox) * width
+                                            + (c * ksize + ry) * ksize + rx];
+                                }
+                            }
+                        }
+                        dx[(item * inH + iy) * inW + ix] = sum;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The small-image path's rows: rows[q * width + j] = x[n, c, oy + ry - pad, ox + rx - pad] (zero outside the
+     * image) for output cell q = (n, oy, ox) and j = (c, ry, rx), i.e. im2col transposed.
+     */
+    private float[] im2colRows(float[] x, int batch, int channels, int h, int w, int ksize, int pad) {
+        int width = channels * ksize * ksize;
+        int outH = h + 2 * pad - ksize + 1;
+        int outW = w + 2 * pad - ksize + 1;
+        cellRows = grow(cellRows, batch * outH * outW * width);
+        float[] rows = cellRows;
+        device.parallelFor(batch * outH * outW, width, (begin, end) -> {
+            for (int q = begin; q < end; q++) {
+                int n = q / (outH * outW);
+                int oy = q / outW % outH;
+                int ox = q % outW;
+                int at = q * width;
+                for (int c = 0; c < channels; c++) {
+                    int image = (n * channels + c) * h * w;
+                    for (int ry = 0; ry < ksize; ry++) {
+                        int iy = oy + ry - pad;
+                        for (int rx = 0; rx < ksize; rx++, at++) {
+                            int ix = ox + rx - pad;
+                            rows[at] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[image + iy * w + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        });
+        return rows;
+    }
+
+    /**
+     * dx[n, j] = wScale * sum_k dy[n, k] w[k, j] for rows n < batch: the GEMM with the rows as A and w's rows read in
+     * place as B, so w is streamed once and nothing of its size is packed. B's columns must be whole strips of NR:
+     * the last width % NR columns come from a zero-padded copy.
+     */
+    private void rowsTimesWeights(float[] dy, float[] w, float wScale, float[] dx, int batch, int width, int outC) {
         int rowsPadded = roundUp(batch, MR);
         float[] a = packA(batch, outC);
         device.parallelFor(rowsPadded / MR, (long) MR * outC, (begin, end) -> {

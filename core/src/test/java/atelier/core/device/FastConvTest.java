@@ -44,6 +44,9 @@ class FastConvTest {
             "2, 3, 4, 4, 2, 4, 0",     // 4x4 valid -> 1x1
             "5, 33, 4, 4, 7, 4, 0",    // 4x4 valid, PGAN's 4x4 block shape, smaller (528 = 11 strips of NR)
             "3, 20, 4, 4, 9, 4, 0",    // 4x4 valid, 320 values per image: whole vectors, a strip and a part
+            "2, 16, 5, 6, 7, 3, 1",    // small images, rows of whole vectors (144): dot products forward
+            "1, 32, 8, 8, 20, 3, 1",   // small images, PGAN's 8 px level at batch 1 in miniature
+            "2, 16, 1, 1, 5, 3, 1",    // small images, 1x1 output of a kernel that does not cover the input
             "2, 2, 6, 5, 3, 3, 0",     // 3x3 valid
             "2, 3, 6, 7, 4, 4, 3",     // 4x4 full padding
             "2, 3, 5, 6, 2, 2, 1",     // even kernel
@@ -131,6 +134,11 @@ class FastConvTest {
 
     @Test
     void theTestShapesCoverBothStagings() {
+        assertTrue(FastConv.smallImages(2, 5, 6, 3, 1));
+        assertTrue(FastConv.smallImages(1, 8, 8, 3, 1));
+        assertTrue(FastConv.smallImages(2, 1, 1, 3, 1));
+        assertTrue(FastConv.smallImages(2, 6, 7, 3, 1));
+        assertFalse(FastConv.smallImages(3, 23, 21, 3, 1));
         assertTrue(FastConv.usesIm2col(6, 7, 3, 1));
         assertTrue(FastConv.usesIm2col(23, 21, 3, 1));
         assertFalse(FastConv.usesIm2col(30, 29, 3, 1));
@@ -139,7 +147,7 @@ class FastConvTest {
     }
 
     @ParameterizedTest(name = "N={0} C={1} {2}x{3} K={4}")
-    @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9"})
+    @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9", "2, 32, 6, 7, 40"})
     void identicalForAnyThreadCount(int n, int c, int h, int w, int k) {
         assertIdenticalForAnyThreadCount(Problem.random(11, n, c, h, w, k, 3, 1),
                 cpu -> Convolution.of(new FastConv(cpu)));
