@@ -99,6 +99,7 @@ class CliTest {
     void benchStepRefusesBadTimesAndResolutionsWithOneLine() {
         assertOneLineError(run("bench", "step", "--warmup", "-1", "--no-peer"), 2,
                 "--warmup must be >= 0 seconds, got -1.0");
+        assertOneLineError(run("bench", "step", "--repeat", "0", "--no-peer"), 2, "--repeat must be >= 1, got 0");
         assertOneLineError(run("bench", "step", "--resolutions", "12", "--no-peer"), 2,
                 "--resolutions must be powers of two from 4 to 4096, got 12");
     }

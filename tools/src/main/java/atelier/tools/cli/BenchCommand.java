@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +66,12 @@ public final class BenchCommand {
                         + "${DEFAULT-VALUE}).")
         double warmup;
 
+        @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
+                description = "Measurements per resolution on each side, PyTorch and atelier taking turns, so that "
+                        + "a drift in the machine's speed reaches both; medians are compared (default: "
+                        + "${DEFAULT-VALUE}).")
+        int repeat;
+
         @Mixin
         Common common;
 
@@ -75,6 +82,9 @@ public final class BenchCommand {
             if (!(warmup >= 0)) {
                 throw new ParameterException(common.spec.commandLine(), "--warmup must be >= 0 seconds, got " + warmup);
             }
+            if (repeat < 1) {
+                throw new ParameterException(common.spec.commandLine(), "--repeat must be >= 1, got " + repeat);
+            }
             for (int r : resolutions) {
                 if (r < 4 || r > 4096 || Integer.bitCount(r) != 1) {
                     throw new ParameterException(common.spec.commandLine(),
@@ -82,38 +92,63 @@ public final class BenchCommand {
                 }
             }
             try (Device device = common.device.open(out)) {
-                Map<Integer, Double> peer = new HashMap<>();
                 TorchPeer torch = common.noPeer ? null : TorchPeer.find(out::println);
-                if (torch != null) {
-                    out.println("measuring the PyTorch peer first (tools/python/pgan_step_bench.py) ...");
-                    out.flush();
-                    torch.run("pgan_step_bench.py", List.of("--batch", Integer.toString(batch), "--threads",
-                            Integer.toString(common.device.cpuThreads()), "--min-time", Double.toString(common.minTime),
-                            "--warmup", Double.toString(warmup), "--resolutions", String.join(",", resolutions.stream().map(String::valueOf).toList())),
-                            json -> {
-                                peer.put(json.get("resolution").getAsInt(), json.get("seconds_per_step").getAsDouble());
-                                double blas = json.get("blas_gflops").getAsDouble();
-                                out.printf(Locale.ROOT, "PyTorch %s (%d threads, BLAS sgemm %.0f GFLOP/s%s): %d px done,"
-                                                + " peak RSS %.0f MiB%n",
-                                        json.get("torch").getAsString(), json.get("threads").getAsInt(), blas,
-                                        blas < 50 ? ", a reference BLAS: see docs/PERFORMANCE.md for OpenBLAS" : "",
-                                        json.get("resolution").getAsInt(), json.get("peak_rss_mib").getAsDouble());
-                                out.flush();
-                            });
-                }
-                out.printf("PGAN training step, batch %d, atelier on %s; seconds per step%n", batch, device.name());
+                out.printf("PGAN training step, batch %d, atelier on %s; seconds per step%s%n", batch, device.name(),
+                        repeat > 1 ? ", medians of " + repeat + " turns each (all turns in brackets)" : "");
                 out.printf("%-6s %12s %12s %10s%n", "px", "atelier", "torch", "ratio");
                 out.flush();
                 for (int r : resolutions) {
-                    StepBench.Result result = StepBench.measure(device, r, batch, warmup, common.minTime);
-                    Double t = peer.get(r);
-                    out.printf(Locale.ROOT, "%-6d %12.3f %12s %10s%n", r, result.secondsPerStep(),
-                            t == null ? "-" : String.format(Locale.ROOT, "%.3f", t),
-                            t == null ? "-" : String.format(Locale.ROOT, "%.3fx", result.secondsPerStep() / t));
+                    double[] mine = new double[repeat];
+                    double[] peer = new double[torch == null ? 0 : repeat];
+                    for (int turn = 0; turn < repeat; turn++) {
+                        if (torch != null) {
+                            peer[turn] = peerStep(torch, r, batch, out);
+                        }
+                        mine[turn] = StepBench.measure(device, r, batch, warmup, common.minTime).secondsPerStep();
+                    }
+                    out.printf(Locale.ROOT, "%-6d %12.3f %12s %10s%s%n", r, median(mine),
+                            torch == null ? "-" : String.format(Locale.ROOT, "%.3f", median(peer)),
+                            torch == null ? "-" : String.format(Locale.ROOT, "%.3fx", median(mine) / median(peer)),
+                            repeat == 1 ? "" : "   atelier " + turns(mine) + (torch == null ? "" : ", torch " + turns(peer)));
                     out.flush();
                 }
             }
             return 0;
+        }
+
+        /** One measurement of the peer's step (tools/python/pgan_step_bench.py) at one resolution, in seconds. */
+        private double peerStep(TorchPeer torch, int resolution, int batch, PrintWriter out) throws IOException {
+            double[] seconds = {Double.NaN};
+            torch.run("pgan_step_bench.py", List.of("--batch", Integer.toString(batch), "--threads",
+                    Integer.toString(common.device.cpuThreads()), "--min-time", Double.toString(common.minTime),
+                    "--warmup", Double.toString(warmup), "--resolutions", Integer.toString(resolution)), json -> {
+                        seconds[0] = json.get("seconds_per_step").getAsDouble();
+                        double blas = json.get("blas_gflops").getAsDouble();
+                        out.printf(Locale.ROOT, "  PyTorch %s (%d threads, BLAS sgemm %.0f GFLOP/s%s): %d px, peak RSS "
+                                        + "%.0f MiB%n", json.get("torch").getAsString(), json.get("threads").getAsInt(),
+                                blas, blas < 50 ? ", a reference BLAS: see docs/PERFORMANCE.md for OpenBLAS" : "",
+                                resolution, json.get("peak_rss_mib").getAsDouble());
+                        out.flush();
+                    });
+            if (Double.isNaN(seconds[0])) {
+                throw new IOException("the PyTorch peer printed no result for " + resolution + " px");
+            }
+            return seconds[0];
+        }
+
+        private static double median(double[] values) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+
+        private static String turns(double[] values) {
+            StringBuilder text = new StringBuilder("[");
+            for (double v : values) {
+                text.append(text.length() > 1 ? " " : "").append(String.format(Locale.ROOT, "%.3f", v));
+            }
+            return text.append(']').toString();
         }
     }
 
