@@ -30,11 +30,10 @@ import static atelier.core.device.PackedGemm.stripOffsets;
  *   <li>weight gradient: on the grid, dw[k, j] += sum_q dyGrid[k, q] * grid[off(j) + q] with dy copied onto x's
  *       grid (zero in the garbage cells), as lane-wise dot products over q; for im2col-staged images, as the GEMM
  *       dy x im2col(x)^T, where few cells per weight would leave the dot products' lane sums too costly.</li>
- *   <li>small images (a few hundred output cells in the batch) and kernels covering the whole input (dense
- *       layers, PGAN's 4x4 valid convolution), where w is by far the largest operand: with one row of C*R*R inputs
- *       per output cell, forward as dot products of those rows and w's rows in place, the input gradient as the
- *       GEMM dy x w with w's rows read in place, then added back onto the pixels (col2im): w is streamed once and
- *       never repacked.</li>
+ *   <li>small images (up to 8x8 outputs) and kernels covering the whole input (dense layers, PGAN's 4x4 valid
+ *       convolution), where w is by far the largest operand: with one row of C*R*R inputs per output cell, forward
+ *       as dot products of those rows and w's rows in place, the input gradient as the GEMM dy x w with w's rows
+ *       read in place, then added back onto the pixels (col2im): w is streamed once and never repacked.</li>
  * </ul>
  * The GEMM ({@link PackedGemm}) keeps each register tile's sums in vector registers over a block of reduction
  * indices; on a Zen 5 core it reaches 200-240 GFLOP/s at 16-256 px, 75-85% of the ~275 GFLOP/s that a loop of
@@ -56,10 +55,11 @@ final class FastConv {
     private static final int WG_K_BLOCK = 8 * NK;
     private static final int WG_J_BLOCK_MAX = 32 * NJ;
     /**
-     * Most output cells in a batch for the small-image path ({@link #smallImages}): below this the weights are the
-     * largest operand by far and repacking them costs more than the products.
+     * Most output cells per image for the small-image path ({@link #smallImages}): PGAN's 4-8 px levels, where (at
+     * the small batches that do not take the Winograd path) the weights are by far the largest operand and
+     * repacking them costs more than the products.
      */
-    static final int SMALL_CELLS = 256;
+    static final int SMALL_PLANE = 64;
     /** Grid floats per buffer above which a batch is processed in groups of images. */
     private static final long GRID_LIMIT = 1L << 24;
 
@@ -181,7 +181,7 @@ final class FastConv {
     synchronized void forward(float[] x, float[] w, float wScale, float[] y,
                               int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
         int width = inC * ksize * ksize;
-        if (smallImages(batch, inH, inW, ksize, pad) && width % LANES == 0) {
+        if (smallImages(inH, inW, ksize, pad) && width % LANES == 0) {
             forwardSmall(x, w, wScale, y, batch, inC, inH, inW, outC, ksize, pad);
             return;
         }
@@ -204,7 +204,7 @@ final class FastConv {
     /** dx = conv(dy, flip(w)^T) * wScale with padding R-1-pad (overwrites dx). */
     synchronized void backwardInput(float[] dy, float[] w, float wScale, float[] dx,
                                     int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
-        if (smallImages(batch, inH, inW, ksize, pad)) {
+        if (smallImages(inH, inW, ksize, pad)) {
             backwardInputSmall(dy, w, wScale, dx, batch, inC, inH, inW, outC, ksize, pad);
             return;
         }
@@ -232,14 +232,14 @@ final class FastConv {
     }
 
     /**
-     * Whether the small-image path takes the convolution: few output cells in the batch (PGAN's 4-8 px levels at
-     * batch 1) or a kernel covering the whole input with no padding, whose output is 1x1: a dense product over the
-     * C*R*R values of each image (dense layers are 1x1 convolutions of 1x1 images; PGAN's last 4x4 convolution is
-     * one too). Both are weight-bound: w, read in place, is the largest operand.
+     * Whether the small-image path takes the convolution: few output cells per image or a kernel covering the whole
+     * input with no padding, whose output is 1x1: a dense product over the C*R*R values of each image (dense layers
+     * are 1x1 convolutions of 1x1 images; PGAN's last 4x4 convolution is one too). Decided per image, never by the
+     * batch, so that an image's result does not depend on the batch it is computed in.
      */
-    static boolean smallImages(int batch, int inH, int inW, int ksize, int pad) {
-        long cells = (long) batch * (inH + 2 * pad - ksize + 1) * (inW + 2 * pad - ksize + 1);
-        return covers(inH, inW, ksize, pad) || usesIm2col(inH, inW, ksize, pad) && cells <= SMALL_CELLS;
+    static boolean smallImages(int inH, int inW, int ksize, int pad) {
+        long plane = (long) (inH + 2 * pad - ksize + 1) * (inW + 2 * pad - ksize + 1);
+        return covers(inH, inW, ksize, pad) || usesIm2col(inH, inW, ksize, pad) && plane <= SMALL_PLANE;
     }
 
     /** Whether the kernel covers the whole input with no padding: x [N, C, R, R] is then [N, C*R*R]. */
