@@ -2,6 +2,7 @@ package atelier.tools.cli;
 
 import atelier.core.device.Device;
 import atelier.core.device.Devices;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -19,18 +20,18 @@ public final class DeviceOptions {
                     + "or 'auto' (a TornadoVM device where there is one, else the CPU) (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     /** CPU threads this command asked for, or all cores: also what a PyTorch peer gets. */
     int cpuThreads() {
-        return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        return threads.threads == null ? Runtime.getRuntime().availableProcessors() : threads.threads;
     }
 
     /** Opens the device; a bad --device or --threads is a usage error, and auto's fallback line goes to log. */
     Device open(PrintWriter log) {
         try {
-            return Devices.open(device, threads, line -> {
+            return Devices.open(device, threads.threads, line -> {
                 log.println(line);
                 log.flush();
             });
