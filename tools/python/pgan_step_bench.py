@@ -10,7 +10,6 @@ Needs Debian's python3-torch (apt-get install python3-torch).
 import argparse
 import json
 import math
-import resource
 import time
 
 import torch
@@ -162,6 +161,16 @@ def bench(resolution, batch, warmup, min_time, latent):
     return (time.perf_counter() - start) / steps, steps
 
 
+def peak_rss_mib():
+    """This process's peak resident memory. Not getrusage's ru_maxrss: Linux carries that over exec from the
+    process that started us, so a peer started by a large JVM would report the JVM's peak as its own."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM line in /proc/self/status")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resolutions", required=True, help="comma-separated powers of two")
@@ -180,7 +189,7 @@ def main():
         resolution = int(text)
         seconds, steps = bench(resolution, args.batch, args.warmup, args.min_time, args.latent)
         print(json.dumps({"resolution": resolution, "batch": args.batch, "seconds_per_step": seconds, "steps": steps,
-                          "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                          "peak_rss_mib": peak_rss_mib(),
                           "torch": torch.__version__, "threads": torch.get_num_threads(), "blas_gflops": blas}),
               flush=True)
 
