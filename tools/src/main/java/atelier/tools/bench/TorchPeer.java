@@ -23,15 +23,23 @@ import java.util.function.Consumer;
 public final class TorchPeer {
     private final String python;
     private final Path scripts;
+    private final String preload;
 
-    private TorchPeer(String python, Path scripts) {
+    /**
+     * A peer run as {@code python scripts/...}, with {@code preload} (or nothing, when null) as its LD_PRELOAD:
+     * an allocator such as jemalloc that keeps freed memory, where glibc's returns each large tensor to the system
+     * and pays for fresh pages on every allocation (docs/PERFORMANCE.md, "The PyTorch peer's allocator").
+     */
+    TorchPeer(String python, Path scripts, String preload) {
         this.python = python;
         this.scripts = scripts;
+        this.preload = preload;
     }
 
     /**
      * Finds a Python with torch ($ATELIER_PYTHON, /usr/bin/python3, python3 on PATH) and the peer scripts (under
-     * $ATELIER_HOME or the working directory), or explains in one line why there is none.
+     * $ATELIER_HOME or the working directory), or explains in one line why there is none. The peer alone gets
+     * $ATELIER_PEER_LD_PRELOAD as its LD_PRELOAD, so that atelier's own process runs as it always does.
      */
     public static TorchPeer find(Consumer<String> whyNot) {
         Path home = Path.of(Optional.ofNullable(System.getenv("ATELIER_HOME")).orElse("."));
@@ -46,7 +54,7 @@ public final class TorchPeer {
         candidates.add("python3");
         for (String candidate : candidates) {
             if (hasTorch(candidate)) {
-                return new TorchPeer(candidate, scripts);
+                return new TorchPeer(candidate, scripts, System.getenv("ATELIER_PEER_LD_PRELOAD"));
             }
         }
         whyNot.accept("PyTorch peer skipped: no python3 with torch found (apt-get install python3-torch)");
@@ -66,11 +74,20 @@ public final class TorchPeer {
         }
     }
 
+    /** The peer's memory allocator, for the lines that print its figures: the preloaded library, or glibc's. */
+    public String allocator() {
+        return preload == null || preload.isBlank() ? "glibc malloc" : Path.of(preload).getFileName().toString();
+    }
+
     /** Runs {@code script} with {@code args}; each JSON line it prints is handed to {@code onResult}. */
     public void run(String script, List<String> args, Consumer<JsonObject> onResult) throws IOException {
         List<String> command = new ArrayList<>(List.of(python, scripts.resolve(script).toString()));
         command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (preload != null && !preload.isBlank()) {
+            builder.environment().put("LD_PRELOAD", preload);
+        }
+        Process p = builder.start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 if (line.startsWith("{")) {

@@ -124,10 +124,11 @@ public final class BenchCommand {
                     "--warmup", Double.toString(warmup), "--resolutions", Integer.toString(resolution)), json -> {
                         seconds[0] = json.get("seconds_per_step").getAsDouble();
                         double blas = json.get("blas_gflops").getAsDouble();
-                        out.printf(Locale.ROOT, "  PyTorch %s (%d threads, BLAS sgemm %.0f GFLOP/s%s): %d px, peak RSS "
-                                        + "%.0f MiB%n", json.get("torch").getAsString(), json.get("threads").getAsInt(),
-                                blas, blas < 50 ? ", a reference BLAS: see docs/PERFORMANCE.md for OpenBLAS" : "",
-                                resolution, json.get("peak_rss_mib").getAsDouble());
+                        out.printf(Locale.ROOT, "  PyTorch %s (%d threads, BLAS sgemm %.0f GFLOP/s%s, %s): %d px, "
+                                        + "peak RSS %.0f MiB%n", json.get("torch").getAsString(),
+                                json.get("threads").getAsInt(), blas,
+                                blas < 50 ? ", a reference BLAS: see docs/PERFORMANCE.md for OpenBLAS" : "",
+                                torch.allocator(), resolution, json.get("peak_rss_mib").getAsDouble());
                         out.flush();
                     });
             if (Double.isNaN(seconds[0])) {
@@ -208,8 +209,8 @@ public final class BenchCommand {
             torch.run("conv_bench.py", args, json -> {
                 figures.put(json.get("channels").getAsInt() + ":" + json.get("px").getAsInt(), new double[] {
                         json.get("fwd_gflops").getAsDouble(), json.get("fwdbwd_gflops").getAsDouble()});
-                out.printf("PyTorch %s (%d threads): %s:%s done%n", json.get("torch").getAsString(),
-                        json.get("threads").getAsInt(), json.get("channels"), json.get("px"));
+                out.printf("PyTorch %s (%d threads, %s): %s:%s done%n", json.get("torch").getAsString(),
+                        json.get("threads").getAsInt(), torch.allocator(), json.get("channels"), json.get("px"));
                 out.flush();
             });
             return figures;
