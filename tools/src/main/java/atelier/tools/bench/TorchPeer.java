@@ -33,7 +33,7 @@ public final class TorchPeer {
     TorchPeer(String python, Path scripts, String preload) {
         this.python = python;
         this.scripts = scripts;
-        this.preload = preload;
+        this.preload = preload == null || preload.isBlank() ? null : preload;
     }
 
     /**
@@ -76,7 +76,7 @@ public final class TorchPeer {
 
     /** The peer's memory allocator, for the lines that print its figures: the preloaded library, or glibc's. */
     public String allocator() {
-        return preload == null || preload.isBlank() ? "glibc malloc" : Path.of(preload).getFileName().toString();
+        return preload == null ? "glibc malloc" : Path.of(preload).getFileName().toString();
     }
 
     /** Runs {@code script} with {@code args}; each JSON line it prints is handed to {@code onResult}. */
@@ -84,7 +84,7 @@ public final class TorchPeer {
         List<String> command = new ArrayList<>(List.of(python, scripts.resolve(script).toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-        if (preload != null && !preload.isBlank()) {
+        if (preload != null) {
             builder.environment().put("LD_PRELOAD", preload);
         }
         Process p = builder.start();
