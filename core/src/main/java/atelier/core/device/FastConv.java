@@ -10,6 +10,7 @@ import static atelier.core.device.PackedGemm.NR;
 import static atelier.core.device.PackedGemm.grow;
 import static atelier.core.device.PackedGemm.growInts;
 import static atelier.core.device.PackedGemm.roundUp;
+import static atelier.core.device.PackedGemm.rowOffsets;
 import static atelier.core.device.PackedGemm.stripOffsets;
 
 /**
@@ -260,10 +261,7 @@ final class FastConv {
         int plane = outH * outW;
         int cells = batch * plane;
         float[] rows = covers(inH, inW, ksize, pad) ? x : im2colRows(x, batch, inC, inH, inW, ksize, pad);
-        offsets = growInts(offsets, outC);
-        for (int k = 0; k < outC; k++) {
-            offsets[k] = k * width;
-        }
+        offsets = rowOffsets(offsets, outC, width);
         if (plane == 1) {
             dotProducts(rows, width, cells, w, offsets, outC, width, wScale, y, false);
             return;
@@ -400,10 +398,7 @@ final class FastConv {
             copyColumns(out, NR, main, tail, batch, width, wScale, dx);
         }
         if (main > 0) {
-            offsets = growInts(offsets, outC);
-            for (int k = 0; k < outC; k++) {
-                offsets[k] = k * width;
-            }
+            offsets = rowOffsets(offsets, outC, width);
             PackedGemm.gemm(device, 1, a, 0, batch, outC, w, 0, offsets, 1, out, 0, main, false);
             copyColumns(out, main, 0, main, batch, width, wScale, dx);
         }

@@ -43,9 +43,14 @@ final class PackedGemm {
 
     /** B's row offsets for strips of NR columns (see {@link #gemm}): off[j] = j * NR for j < rows, in the buffer. */
     static int[] stripOffsets(int[] buffer, int rows) {
+        return rowOffsets(buffer, rows, NR);
+    }
+
+    /** Row offsets of B read in place from a row-major array: off[j] = j * stride for j < rows, in the buffer. */
+    static int[] rowOffsets(int[] buffer, int rows, int stride) {
         int[] off = growInts(buffer, rows);
         for (int j = 0; j < rows; j++) {
-            off[j] = j * NR;
+            off[j] = j * stride;
         }
         return off;
     }
