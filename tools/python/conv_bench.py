@@ -13,17 +13,15 @@ import time
 import torch
 import torch.nn.functional as F
 
+import timing
+
 
 def timed(fn, min_time):
     """Seconds per call: one warm-up call, then repeat until min_time has passed (at least once)."""
     fn()
-    runs, start = 0, time.perf_counter()
-    while True:
-        fn()
-        runs += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time:
-            return elapsed / runs
+    start = time.perf_counter()
+    runs = timing.run_for(min_time, fn)
+    return (time.perf_counter() - start) / runs
 
 
 def bench_shape(channels, px, batch, min_time):

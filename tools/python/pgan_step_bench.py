@@ -17,6 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import sgemm_peak
+import timing
 
 
 def channels(level, max_channels=512, min_channels=16):
@@ -137,16 +138,6 @@ def train_step(g, d, g_avg, opt_g, opt_d, real, latent):
             p_avg.lerp_(p, 1 - 0.999)
 
 
-def step_for(seconds, step):
-    """Runs step() until seconds have passed, at least once; returns how many times."""
-    steps, start = 0, time.perf_counter()
-    while True:
-        step()
-        steps += 1
-        if time.perf_counter() - start >= seconds:
-            return steps
-
-
 def bench(resolution, batch, warmup, min_time, latent):
     levels = int(math.log2(resolution // 4)) + 1
     g, d, g_avg = Generator(levels, latent), Discriminator(levels), Generator(levels, latent)
@@ -155,9 +146,9 @@ def bench(resolution, batch, warmup, min_time, latent):
     opt_d = torch.optim.Adam(d.parameters(), lr=1e-3, betas=(0.0, 0.99), eps=1e-8)
     real = torch.randn(batch, 3, resolution, resolution)
     step = lambda: train_step(g, d, g_avg, opt_g, opt_d, real, latent)
-    step_for(warmup, step)
+    timing.run_for(warmup, step)
     start = time.perf_counter()
-    steps = step_for(min_time, step)
+    steps = timing.run_for(min_time, step)
     return (time.perf_counter() - start) / steps, steps
 
 

@@ -14,20 +14,17 @@ import time
 
 import torch
 
+import timing
+
 
 def gflops(n, min_time):
     a = torch.randn(n, n)
     b = torch.randn(n, n)
     c = torch.empty(n, n)
     torch.mm(a, b, out=c)
-    runs = 0
     start = time.perf_counter()
-    while True:
-        torch.mm(a, b, out=c)
-        runs += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time:
-            return 2.0 * n ** 3 * runs / elapsed / 1e9
+    runs = timing.run_for(min_time, lambda: torch.mm(a, b, out=c))
+    return 2.0 * n ** 3 * runs / (time.perf_counter() - start) / 1e9
 
 
 def main():

@@ -82,14 +82,8 @@ public final class ConvBench {
 
     private static double secondsPerCall(double minSeconds, Runnable call) {
         long start = System.nanoTime();
-        int calls = 0;
-        double elapsed;
-        do {
-            call.run();
-            calls++;
-            elapsed = (System.nanoTime() - start) / 1e9;
-        } while (elapsed < minSeconds);
-        return elapsed / calls;
+        int calls = TimedLoop.runFor(minSeconds, call);
+        return (System.nanoTime() - start) / 1e9 / calls;
     }
 
     private static Tensor randn(Random rng, int... shape) {

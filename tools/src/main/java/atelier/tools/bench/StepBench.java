@@ -45,20 +45,9 @@ public final class StepBench {
                 Adam.Config.PGAN, WganGp.Config.PGAN, 0.999f, 1, Augmentation.none()), new NoiseImages(resolution));
         // Past the fade-in of the top level: alpha 1, as the peer.
         trainer.positionAt(level, schedule.start(level) + schedule.imagesPerPhase(), 1);
-        stepFor(trainer, warmupSeconds);
+        TimedLoop.runFor(warmupSeconds, trainer::step);
         long start = System.nanoTime();
-        int steps = stepFor(trainer, minSeconds);
+        int steps = TimedLoop.runFor(minSeconds, trainer::step);
         return new Result(resolution, batch, (System.nanoTime() - start) / 1e9 / steps, steps);
-    }
-
-    /** Steps until {@code seconds} have passed, at least one; returns how many. */
-    private static int stepFor(ProgressiveTrainer trainer, double seconds) {
-        long start = System.nanoTime();
-        int steps = 0;
-        do {
-            trainer.step();
-            steps++;
-        } while ((System.nanoTime() - start) / 1e9 < seconds);
-        return steps;
     }
 }

@@ -109,7 +109,8 @@ public final class BenchCommand {
                     out.printf(Locale.ROOT, "%-6d %12.3f %12s %10s%s%n", r, median(mine),
                             torch == null ? "-" : String.format(Locale.ROOT, "%.3f", median(peer)),
                             torch == null ? "-" : String.format(Locale.ROOT, "%.3fx", median(mine) / median(peer)),
-                            repeat == 1 ? "" : "   atelier " + turns(mine) + (torch == null ? "" : ", torch " + turns(peer)));
+                            repeat == 1 ? "" : "   atelier " + turns(mine)
+                                    + (torch == null ? "" : ", torch " + turns(peer)));
                     out.flush();
                 }
             }
