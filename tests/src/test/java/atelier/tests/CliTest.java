@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -93,6 +94,24 @@ class CliTest {
         assertOneLineError(run("demo", "--device", "gpu:0"), 2,
                 "--device gpu:0: unknown device; expected cpu, auto or tornado[:N]");
         assertOneLineError(run("bench", "conv", "--threads", "0", "--no-peer"), 2, "--threads must be >= 1, got 0");
+    }
+
+    @Test
+    void benchConvRefusesABadRepeatWithOneLine() {
+        assertOneLineError(run("bench", "conv", "--repeat", "0", "--no-peer"), 2, "--repeat must be >= 1, got 0");
+    }
+
+    @Test
+    void benchConvRepeatPrintsTheMedianAndEveryTurn() {
+        Result r = run("bench", "conv", "--threads", "1", "--no-peer", "--batch", "1", "--min-time", "0",
+                "--shapes", "4:4", "--repeat", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("medians of 3 turns each"), r.out());
+        String line = r.out().lines().filter(l -> l.startsWith("4:4 ")).findFirst().orElseThrow();
+        String[] turns = line.substring(line.indexOf("atelier [") + 9, line.indexOf(']')).split(" ");
+        assertEquals(3, turns.length, line);
+        double[] sorted = Arrays.stream(turns).mapToDouble(Double::parseDouble).sorted().toArray();
+        assertEquals(sorted[1], Double.parseDouble(line.trim().split("\\s+")[2]), 0.051, line);
     }
 
     @Test

@@ -16,10 +16,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code atelier bench}: throughput benchmarks, printed beside the PyTorch peer measured in the same run. */
@@ -44,11 +42,45 @@ public final class BenchCommand {
         @Option(names = "--no-peer", description = "Skip the PyTorch peer.")
         boolean noPeer;
 
+        @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
+                description = "Measurements of each shape on each side, PyTorch and atelier taking turns, so that "
+                        + "a drift in the machine's speed reaches both; medians are compared (default: "
+                        + "${DEFAULT-VALUE}).")
+        int repeat;
+
         int batch() {
             if (batch < 1) {
                 throw new ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
             }
             return batch;
+        }
+
+        int repeat() {
+            if (repeat < 1) {
+                throw new ParameterException(spec.commandLine(), "--repeat must be >= 1, got " + repeat);
+            }
+            return repeat;
+        }
+
+        static double median(double[] values) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+
+        /** Every turn's figure of both sides, in brackets, when there was more than one turn; else nothing. */
+        static String turns(double[] mine, double[] peer, String format) {
+            return mine.length < 2 ? "" : "   atelier " + list(mine, format)
+                    + (peer.length == 0 ? "" : ", torch " + list(peer, format));
+        }
+
+        private static String list(double[] values, String format) {
+            StringBuilder text = new StringBuilder("[");
+            for (int i = 0; i < values.length; i++) {
+                text.append(i > 0 ? " " : "").append(String.format(Locale.ROOT, format, values[i]));
+            }
+            return text.append(']').toString();
         }
     }
 
@@ -66,12 +98,6 @@ public final class BenchCommand {
                         + "${DEFAULT-VALUE}).")
         double warmup;
 
-        @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
-                description = "Measurements per resolution on each side, PyTorch and atelier taking turns, so that "
-                        + "a drift in the machine's speed reaches both; medians are compared (default: "
-                        + "${DEFAULT-VALUE}).")
-        int repeat;
-
         @Mixin
         Common common;
 
@@ -82,9 +108,7 @@ public final class BenchCommand {
             if (!(warmup >= 0)) {
                 throw new ParameterException(common.spec.commandLine(), "--warmup must be >= 0 seconds, got " + warmup);
             }
-            if (repeat < 1) {
-                throw new ParameterException(common.spec.commandLine(), "--repeat must be >= 1, got " + repeat);
-            }
+            int repeat = common.repeat();
             for (int r : resolutions) {
                 if (r < 4 || r > 4096 || Integer.bitCount(r) != 1) {
                     throw new ParameterException(common.spec.commandLine(),
@@ -106,11 +130,11 @@ public final class BenchCommand {
                         }
                         mine[turn] = StepBench.measure(device, r, batch, warmup, common.minTime).secondsPerStep();
                     }
-                    out.printf(Locale.ROOT, "%-6d %12.3f %12s %10s%s%n", r, median(mine),
-                            torch == null ? "-" : String.format(Locale.ROOT, "%.3f", median(peer)),
-                            torch == null ? "-" : String.format(Locale.ROOT, "%.3fx", median(mine) / median(peer)),
-                            repeat == 1 ? "" : "   atelier " + turns(mine)
-                                    + (torch == null ? "" : ", torch " + turns(peer)));
+                    double atelier = Common.median(mine);
+                    out.printf(Locale.ROOT, "%-6d %12.3f %12s %10s%s%n", r, atelier,
+                            torch == null ? "-" : String.format(Locale.ROOT, "%.3f", Common.median(peer)),
+                            torch == null ? "-" : String.format(Locale.ROOT, "%.3fx", atelier / Common.median(peer)),
+                            Common.turns(mine, peer, "%.3f"));
                     out.flush();
                 }
             }
@@ -138,20 +162,6 @@ public final class BenchCommand {
             return seconds[0];
         }
 
-        private static double median(double[] values) {
-            double[] sorted = values.clone();
-            Arrays.sort(sorted);
-            int n = sorted.length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        }
-
-        private static String turns(double[] values) {
-            StringBuilder text = new StringBuilder("[");
-            for (double v : values) {
-                text.append(text.length() > 1 ? " " : "").append(String.format(Locale.ROOT, "%.3f", v));
-            }
-            return text.append(']').toString();
-        }
     }
 
     @Command(name = "conv", mixinStandardHelpOptions = true,
@@ -176,44 +186,56 @@ public final class BenchCommand {
             if (measured.isEmpty()) {
                 measured = Shape.PGAN;
             }
+            int repeat = common.repeat();
             try (Device device = common.device.open(out)) {
-                Map<String, double[]> peer = common.noPeer ? Map.of()
-                        : peerFigures(measured, batch, minTime, common.device.cpuThreads(), out);
-                out.printf("conv3x3 stride 1 pad 1, batch %d, atelier on %s; GFLOP/s%n", batch, device.name());
+                TorchPeer torch = common.noPeer ? null : TorchPeer.find(out::println);
+                out.printf("conv3x3 stride 1 pad 1, batch %d, atelier on %s; GFLOP/s%s%n", batch, device.name(),
+                        repeat > 1 ? ", medians of " + repeat + " turns each (f+b turns in brackets)" : "");
                 out.printf("%-9s %12s %12s %12s %12s %10s%n",
                         "C:px", "atelier fwd", "atelier f+b", "torch fwd", "torch f+b", "f+b ratio");
                 out.flush();
                 for (Shape shape : measured) {
-                    ConvBench.Result r = ConvBench.measure(device, shape, batch, minTime);
-                    double[] t = peer.get(shape.toString());
-                    out.printf(Locale.ROOT, "%-9s %12.2f %12.2f %12s %12s %10s%n", shape, r.forwardGflops(),
-                            r.forwardBackwardGflops(), t == null ? "-" : fmt(t[0]), t == null ? "-" : fmt(t[1]),
-                            t == null ? "-" : String.format(Locale.ROOT, "%.3fx", r.forwardBackwardGflops() / t[1]));
+                    double[][] mine = new double[2][repeat];
+                    double[][] peer = new double[2][torch == null ? 0 : repeat];
+                    for (int turn = 0; turn < repeat; turn++) {
+                        if (torch != null) {
+                            double[] t = peerFigures(torch, shape, batch, minTime, common.device.cpuThreads(), out);
+                            peer[0][turn] = t[0];
+                            peer[1][turn] = t[1];
+                        }
+                        ConvBench.Result r = ConvBench.measure(device, shape, batch, minTime);
+                        mine[0][turn] = r.forwardGflops();
+                        mine[1][turn] = r.forwardBackwardGflops();
+                    }
+                    double atelier = Common.median(mine[1]);
+                    out.printf(Locale.ROOT, "%-9s %12.2f %12.2f %12s %12s %10s%s%n", shape,
+                            Common.median(mine[0]), atelier,
+                            torch == null ? "-" : fmt(Common.median(peer[0])),
+                            torch == null ? "-" : fmt(Common.median(peer[1])),
+                            torch == null ? "-" : String.format(Locale.ROOT, "%.3fx", atelier / Common.median(peer[1])),
+                            Common.turns(mine[1], peer[1], "%.1f"));
                     out.flush();
                 }
             }
             return 0;
         }
 
-        private static Map<String, double[]> peerFigures(List<Shape> measured, int batch, double minTime, int threads,
-                                                         PrintWriter out) throws IOException {
-            Map<String, double[]> figures = new HashMap<>();
-            TorchPeer torch = TorchPeer.find(out::println);
-            if (torch == null) {
-                return figures;
-            }
+        /** One measurement of the peer (tools/python/conv_bench.py) at one shape: forward and f+b GFLOP/s. */
+        private static double[] peerFigures(TorchPeer torch, Shape shape, int batch, double minTime, int threads,
+                                            PrintWriter out) throws IOException {
+            double[] figures = {Double.NaN, Double.NaN};
             List<String> args = List.of("--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
-                    "--min-time", Double.toString(minTime),
-                    "--shapes", String.join(",", measured.stream().map(Shape::toString).toList()));
-            out.println("measuring the PyTorch peer first (tools/python/conv_bench.py) ...");
-            out.flush();
+                    "--min-time", Double.toString(minTime), "--shapes", shape.toString());
             torch.run("conv_bench.py", args, json -> {
-                figures.put(json.get("channels").getAsInt() + ":" + json.get("px").getAsInt(), new double[] {
-                        json.get("fwd_gflops").getAsDouble(), json.get("fwdbwd_gflops").getAsDouble()});
-                out.printf("PyTorch %s (%d threads, %s): %s:%s done%n", json.get("torch").getAsString(),
-                        json.get("threads").getAsInt(), torch.allocator(), json.get("channels"), json.get("px"));
+                figures[0] = json.get("fwd_gflops").getAsDouble();
+                figures[1] = json.get("fwdbwd_gflops").getAsDouble();
+                out.printf("  PyTorch %s (%d threads, %s): %s done%n", json.get("torch").getAsString(),
+                        json.get("threads").getAsInt(), torch.allocator(), shape);
                 out.flush();
             });
+            if (Double.isNaN(figures[1])) {
+                throw new IOException("the PyTorch peer printed no result for " + shape);
+            }
             return figures;
         }
 
