@@ -104,14 +104,14 @@ class CliTest {
     @Test
     void benchConvRepeatPrintsTheMedianAndEveryTurn() {
         Result r = run("bench", "conv", "--threads", "1", "--no-peer", "--batch", "1", "--min-time", "0",
-                "--shapes", "4:4", "--repeat", "3");
+                "--shapes", "64:8", "--repeat", "3");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("medians of 3 turns each"), r.out());
-        String line = r.out().lines().filter(l -> l.startsWith("4:4 ")).findFirst().orElseThrow();
+        String line = r.out().lines().filter(l -> l.startsWith("64:8 ")).findFirst().orElseThrow();
         String[] turns = line.substring(line.indexOf("atelier [") + 9, line.indexOf(']')).split(" ");
         assertEquals(3, turns.length, line);
         double[] sorted = Arrays.stream(turns).mapToDouble(Double::parseDouble).sorted().toArray();
-        assertEquals(sorted[1], Double.parseDouble(line.trim().split("\\s+")[2]), 0.051, line);
+        assertEquals(sorted[1], Double.parseDouble(line.trim().split("\\s+")[2]), 1e-9, line);
     }
 
     @Test

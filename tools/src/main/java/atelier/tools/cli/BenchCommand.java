@@ -213,7 +213,7 @@ public final class BenchCommand {
                             torch == null ? "-" : fmt(Common.median(peer[0])),
                             torch == null ? "-" : fmt(Common.median(peer[1])),
                             torch == null ? "-" : String.format(Locale.ROOT, "%.3fx", atelier / Common.median(peer[1])),
-                            Common.turns(mine[1], peer[1], "%.1f"));
+                            Common.turns(mine[1], peer[1], "%.2f"));
                     out.flush();
                 }
             }
