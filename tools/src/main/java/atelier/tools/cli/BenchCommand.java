@@ -161,7 +161,6 @@ public final class BenchCommand {
             }
             return seconds[0];
         }
-
     }
 
     @Command(name = "conv", mixinStandardHelpOptions = true,
