@@ -24,16 +24,20 @@ public final class TorchPeer {
     private final String python;
     private final Path scripts;
     private final String preload;
+    private final String mallocConf;
 
     /**
      * A peer run as {@code python scripts/...}, with {@code preload} (or nothing, when null) as its LD_PRELOAD:
      * an allocator such as jemalloc that keeps freed memory, where glibc's returns each large tensor to the system
      * and pays for fresh pages on every allocation (docs/PERFORMANCE.md, "The PyTorch peer's allocator").
+     * {@code mallocConf}: the MALLOC_CONF the peer inherits (jemalloc's settings; null when unset), named in the
+     * peer's lines with the preloaded allocator.
      */
-    TorchPeer(String python, Path scripts, String preload) {
+    TorchPeer(String python, Path scripts, String preload, String mallocConf) {
         this.python = python;
         this.scripts = scripts;
         this.preload = preload == null || preload.isBlank() ? null : preload;
+        this.mallocConf = mallocConf == null || mallocConf.isBlank() ? null : mallocConf;
     }
 
     /**
@@ -54,7 +58,8 @@ public final class TorchPeer {
         candidates.add("python3");
         for (String candidate : candidates) {
             if (hasTorch(candidate)) {
-                return new TorchPeer(candidate, scripts, System.getenv("ATELIER_PEER_LD_PRELOAD"));
+                return new TorchPeer(candidate, scripts, System.getenv("ATELIER_PEER_LD_PRELOAD"),
+                        System.getenv("MALLOC_CONF"));
             }
         }
         whyNot.accept("PyTorch peer skipped: no python3 with torch found (apt-get install python3-torch)");
@@ -74,9 +79,16 @@ public final class TorchPeer {
         }
     }
 
-    /** The peer's memory allocator, for the lines that print its figures: the preloaded library, or glibc's. */
+    /**
+     * The peer's memory allocator, for the lines that print its figures: the preloaded library with its MALLOC_CONF
+     * (whether it keeps freed memory, whether it asks for huge pages), or glibc's.
+     */
     public String allocator() {
-        return preload == null ? "glibc malloc" : Path.of(preload).getFileName().toString();
+        if (preload == null) {
+            return "glibc malloc";
+        }
+        String name = Path.of(preload).getFileName().toString();
+        return mallocConf == null ? name : name + " " + mallocConf;
     }
 
     /** Runs {@code script} with {@code args}; each JSON line it prints is handed to {@code onResult}. */

@@ -27,13 +27,14 @@ class TorchPeerTest {
                 print(json.dumps({"preload": os.environ.get("LD_PRELOAD", ""), "args": sys.argv[1:]}))
                 """);
         List<String> seen = new ArrayList<>();
-        new TorchPeer(PYTHON, scripts, LIBC).run("probe.py", List.of("--batch", "4"),
+        new TorchPeer(PYTHON, scripts, LIBC, null).run("probe.py", List.of("--batch", "4"),
                 json -> seen.add(json.get("preload").getAsString() + " " + json.get("args")));
         assertEquals(List.of(LIBC + " [\"--batch\",\"4\"]"), seen);
-        assertEquals("libc.so.6", new TorchPeer(PYTHON, scripts, LIBC).allocator());
+        assertEquals("libc.so.6", new TorchPeer(PYTHON, scripts, LIBC, null).allocator());
+        assertEquals("libc.so.6 thp:always", new TorchPeer(PYTHON, scripts, LIBC, "thp:always").allocator());
 
         seen.clear();
-        TorchPeer plain = new TorchPeer(PYTHON, scripts, null);
+        TorchPeer plain = new TorchPeer(PYTHON, scripts, null, "thp:always");
         plain.run("probe.py", List.of(), json -> seen.add(json.get("preload").getAsString()));
         assertEquals(List.of(System.getenv().getOrDefault("LD_PRELOAD", "")), seen);
         assertEquals("glibc malloc", plain.allocator());
