@@ -36,8 +36,13 @@ public final class TorchPeer {
     TorchPeer(String python, Path scripts, String preload, String mallocConf) {
         this.python = python;
         this.scripts = scripts;
-        this.preload = preload == null || preload.isBlank() ? null : preload;
-        this.mallocConf = mallocConf == null || mallocConf.isBlank() ? null : mallocConf;
+        this.preload = nullIfBlank(preload);
+        this.mallocConf = nullIfBlank(mallocConf);
+    }
+
+    /** An environment variable's value, or null when it is unset or blank (as if unset). */
+    private static String nullIfBlank(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     /**
