@@ -55,8 +55,28 @@ final class WinogradConv {
      * transforms (16 values per tile and channel) dominate (measured with bench conv on the 2-core Zen 5).
      */
     static final int MIN_CHANNELS = 256;
-    /** Input channels per work item of the filter transform. */
-    private static final int FILTER_BLOCK = 8;
+    /**
+     * Input channels per filter block of the fused product ({@link #fusedProducts}): the block's 16 x 128 x NR
+     * transformed filters (400 KB) stay in the L2 cache while every tile passes them.
+     */
+    private static final int FUSED_CHANNELS = 128;
+    /**
+     * Chunks of this many times the buffer limit still go through the fused product in one piece: small images
+     * (4 and 8 px at batch 16), whose few tiles cannot repay writing the transformed filters out and reading them
+     * back.
+     */
+    private static final int FUSED_CHUNKS = 4;
+    /** Widest vectors the filter transform's register transpose ({@link #transpose}) is written for. */
+    private static final int MAX_LANES = 16;
+    /**
+     * {@link #transformFilterBlock}'s scratch: LANES rows of a block (9 taps x LANES input channels, and LANES spare)
+     * and the 9 squares they transpose into.
+     */
+    private static final int STAGE_ROW = 10 * LANES;
+    private static final int STAGE = LANES * STAGE_ROW + 9 * LANES * LANES;
+    /** Per round k of {@link #transpose}: the two-vector selections giving the lower and upper row. */
+    private static final FloatVector[] TRANSPOSE_LOW = transposeSelections(false);
+    private static final FloatVector[] TRANSPOSE_HIGH = transposeSelections(true);
     /**
      * loadStripWindows: whether a vector holds whole strips of MR tiles and their 2 MR + 2 columns fit in two;
      * per column s, the shuffle taking lane l to column 2 (l % MR) + s (of the two vectors); per channel group, its
@@ -94,7 +114,7 @@ final class WinogradConv {
      * repay the filters' transform (16 values per filter, as many bytes as a 4x4 batch of 64 tiles' products).
      */
     static boolean handles(int batch, int inC, int outC, int h, int w, int ksize, int pad) {
-        return ksize == 3 && pad == 1 && Math.min(inC, outC) >= MIN_CHANNELS
+        return ksize == 3 && pad == 1 && Math.min(inC, outC) >= MIN_CHANNELS && LANES <= MAX_LANES
                 && (long) batch * tilesPerImage(h, w) >= MIN_TILES;
     }
 
@@ -128,12 +148,17 @@ final class WinogradConv {
     private void convolve(float[] in, float[] w, boolean transposeFlip, float scale, float[] out, int batch,
                           int inCh, int h, int wd, int outCh) {
         int outPadded = roundUp(outCh, NR);
-        int filterStride = inCh * outPadded;
-        filters = grow(filters, POINTS * filterStride);
-        transformFilters(w, transposeFlip, inCh, outCh, outPadded, filters, filterStride);
-        offsets = stripOffsets(offsets, inCh);
         int allTiles = batch * tilesPerImage(h, wd);
-        int chunk = chunk(inCh, outCh);
+        // Few tiles: one chunk, each filter block transformed where the products use it. Many: the filters
+        // transformed once, for every chunk.
+        boolean fused = allTiles <= FUSED_CHUNKS * chunk(inCh, outCh);
+        int chunk = fused ? allTiles : chunk(inCh, outCh);
+        int filterStride = inCh * outPadded;
+        if (!fused) {
+            filters = grow(filters, POINTS * filterStride);
+            transformFilters(w, transposeFlip, inCh, outCh, outPadded, filters, filterStride);
+            offsets = stripOffsets(offsets, inCh);
+        }
         for (int t0 = 0; t0 < allTiles; t0 += chunk) {
             int tiles = Math.min(chunk, allTiles - t0);
             int tilesPadded = roundUp(tiles, MR);
@@ -143,10 +168,52 @@ final class WinogradConv {
             transformTiles(in, t0, tiles, inCh, h, wd, false, true, MR, transformed, inputStride);
             int productStride = tilesPadded * outPadded;
             products = grow(products, POINTS * productStride);
-            PackedGemm.gemm(device, POINTS, transformed, inputStride, tiles, inCh, filters, filterStride, offsets,
-                    inCh, products, productStride, outPadded, false);
+            if (fused) {
+                fusedProducts(transformed, inputStride, tiles, inCh, w, transposeFlip, outCh, outPadded, products,
+                        productStride);
+            } else {
+                PackedGemm.gemm(device, POINTS, transformed, inputStride, tiles, inCh, filters, filterStride,
+                        offsets, inCh, products, productStride, outPadded, false);
+            }
             transformOutput(products, productStride, outPadded, tiles, outCh, h, wd, scale, out);
         }
+    }
+
+    /**
+     * M_p = V_p U_p for all 16 points, U transformed block by block as it is used: work items are strips of NR
+     * output channels; per block of {@link #FUSED_CHANNELS} input channels the strip's transformed filters (all 16
+     * points) go to a thread's buffer, and every tile's register strip passes them there. The products sum over the
+     * input channels in order, as {@link PackedGemm#gemm}'s do.
+     */
+    private void fusedProducts(float[] a, int aStride, int tiles, int inCh, float[] w, boolean transposeFlip,
+                               int outCh, int outPadded, float[] product, int productStride) {
+        int tilesPadded = roundUp(tiles, MR);
+        // Points a few floats more than a block apart, so that their rows do not share cache sets.
+        int pointStride = FUSED_CHANNELS * NR + LANES;
+        int[] blockOffsets = stripOffsets(new int[0], FUSED_CHANNELS);
+        device.parallelFor(outPadded / NR, (long) tilesPadded * NR * inCh * POINTS, (begin, end) -> {
+            float[] stage = new float[STAGE];
+            float[] block = new float[POINTS * pointStride];
+            for (int strip = begin; strip < end; strip++) {
+                int o0 = strip * NR;
+                for (int j0 = 0; j0 < inCh; j0 += FUSED_CHANNELS) {
+                    int jn = Math.min(FUSED_CHANNELS, inCh - j0);
+                    for (int i0 = j0; i0 < j0 + jn; i0 += LANES) {
+                        for (int v = 0; v < NR; v += LANES) {
+                            transformFilterBlock(w, transposeFlip, inCh, outCh, o0 + v, i0, Math.min(LANES,
+                                    j0 + jn - i0), stage, block, (i0 - j0) * NR + v, pointStride);
+                        }
+                    }
+                    for (int p = 0; p < POINTS; p++) {
+                        for (int m = 0; m < tilesPadded; m += MR) {
+                            PackedGemm.tile(a, p * aStride + (m / MR * inCh + j0) * MR, block, blockOffsets, 0, jn,
+                                    p * pointStride, product, p * productStride + m * outPadded + o0, outPadded,
+                                    j0 == 0);
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /**
@@ -182,41 +249,155 @@ final class WinogradConv {
     /**
      * U_p = G g G^T for every (input channel i, output channel o), into dst[p * stride + ...] as B operands: strips
      * of NR output channels, element (i, o) at ((o / NR) * inCh + i) * NR + o % NR; padding channels o >= outCh
-     * are zero. Work items: LANES output channels x a block of input channels; the filters are gathered into
-     * lanes (w read in runs), transformed a vector at a time and stored as vectors.
+     * are zero. Work items: blocks of LANES output x LANES input channels ({@link #transformFilterBlock}).
      */
     private void transformFilters(float[] w, boolean transposeFlip, int inCh, int outCh, int outPadded, float[] dst,
                                   int stride) {
-        int inBlocks = (inCh + FILTER_BLOCK - 1) / FILTER_BLOCK;
-        int blocksPerStrip = NR / LANES;
-        int stripItems = inBlocks * blocksPerStrip;
-        device.parallelFor(outPadded / LANES * inBlocks, (long) LANES * FILTER_BLOCK * POINTS, (begin, end) -> {
-            float[] g = new float[FILTER_BLOCK * 9 * LANES];
-            float[] u = new float[POINTS * LANES];
+        int inBlocks = (inCh + LANES - 1) / LANES;
+        device.parallelFor(outPadded / LANES * inBlocks, (long) LANES * LANES * POINTS, (begin, end) -> {
+            float[] stage = new float[STAGE];
             for (int item = begin; item < end; item++) {
-                // Consecutive items fill one strip's NR output channels for a block of input channels, so each
-                // destination run of NR floats is written whole while its cache lines are still held.
-                int o0 = item / stripItems * NR + item % blocksPerStrip * LANES;
-                int i0 = item % stripItems / blocksPerStrip * FILTER_BLOCK;
-                int i1 = Math.min(inCh, i0 + FILTER_BLOCK);
-                for (int l = 0; l < LANES; l++) {
-                    int o = o0 + l;
-                    for (int i = i0; i < i1; i++) {
-                        for (int tap = 0; tap < 9; tap++) {
-                            g[((i - i0) * 9 + tap) * LANES + l] = o >= outCh ? 0f : transposeFlip
-                                    ? w[(i * outCh + o) * 9 + 8 - tap] : w[(o * inCh + i) * 9 + tap];
-                        }
-                    }
+                int o0 = item / inBlocks * LANES;
+                int i0 = item % inBlocks * LANES;
+                transformFilterBlock(w, transposeFlip, inCh, outCh, o0, i0, Math.min(LANES, inCh - i0), stage, dst,
+                        (o0 / NR * inCh + i0) * NR + o0 % NR, stride);
+            }
+        });
+    }
+
+    /**
+     * U_p = G g G^T for output channels [o0, o0 + LANES) and input channels [i0, i0 + inputs), into dst[at +
+     * p * stride + (i - i0) * NR + o - o0] (output channels past outCh zero). g[o, i] is w[o, i] or, transposed and
+     * flipped, w[i, o] rotated by 180 degrees. Row o of the block, the 9 taps of each of its input channels in turn,
+     * is a run of w (w[o, i]) or is copied together from runs of 9 (w[i, o]); squares of LANES x LANES of the rows
+     * are transposed ({@link #transpose}), which puts each (input channel, tap) into a vector with one output channel
+     * per lane, ready for the transform.
+     */
+    private static void transformFilterBlock(float[] w, boolean transposeFlip, int inCh, int outCh, int o0, int i0,
+                                             int inputs, float[] stage, float[] dst, int at, int stride) {
+        int outputs = Math.max(0, Math.min(LANES, outCh - o0));
+        float[] rows = w;
+        int rowsAt = (o0 * inCh + i0) * 9;
+        int rowStride = inCh * 9;
+        if (transposeFlip || outputs < LANES || inputs < LANES) {
+            rows = stage;
+            rowsAt = 0;
+            rowStride = STAGE_ROW;
+            for (int r = 0; r < LANES; r++) {
+                int row = r * STAGE_ROW;
+                for (int k = 0; k < 9 * LANES; k += LANES) {
+                    int run = r < outputs && !transposeFlip ? 9 * inputs : 0;
+                    (run > k ? FloatVector.fromArray(SPECIES, w, ((o0 + r) * inCh + i0) * 9 + k,
+                            SPECIES.indexInRange(k, run)) : FloatVector.zero(SPECIES)).intoArray(stage, row + k);
                 }
-                for (int i = i0; i < i1; i++) {
-                    filterTransform(g, (i - i0) * 9 * LANES, u);
-                    int at = (o0 / NR * inCh + i) * NR + o0 % NR;
-                    for (int p = 0; p < POINTS; p++) {
-                        FloatVector.fromArray(SPECIES, u, p * LANES).intoArray(dst, p * stride + at);
+                for (int i = 0; transposeFlip && r < outputs && i < inputs; i++) {
+                    // Runs of 9 in order, each store's tail overwritten by the next run (rows end in LANES spare).
+                    for (int k = 0; k < 9; k += LANES) {
+                        FloatVector.fromArray(SPECIES, w, ((i0 + i) * outCh + o0 + r) * 9 + k,
+                                SPECIES.indexInRange(k, 9)).intoArray(stage, row + i * 9 + k);
                     }
                 }
             }
-        });
+        }
+        int squares = LANES * STAGE_ROW;
+        for (int k = 0; k < 9; k++) {
+            transpose(rows, rowsAt + k * LANES, rowStride, stage, squares + k * LANES * LANES);
+        }
+        // Now stage[squares + q * LANES + r] holds float q of row r: tap q % 9 of input channel i0 + q / 9.
+        for (int i = 0; i < inputs; i++) {
+            int taps = squares + i * 9 * LANES;
+            filterTransform(stage, transposeFlip ? taps + 8 * LANES : taps, transposeFlip ? -LANES : LANES, dst,
+                    at + i * NR, stride);
+        }
+    }
+
+    /**
+     * Transposes the LANES x LANES square src[srcAt + r * srcStride + c] into dst[dstAt + c * LANES + r] (LANES up to
+     * 16): round k pairs rows r and
+     * r + 2^k (bit k of r clear) and swaps bit k of the row index with bit k of the column index, by two two-vector
+     * selections. Unrolled by hand over 16 named rows, so that C2 keeps them in registers (rows and rounds past
+     * LANES fold away); a loop over the rounds through memory was 4x slower.
+     */
+    private static void transpose(float[] src, int srcAt, int srcStride, float[] dst, int dstAt) {
+        FloatVector x0 = squareRow(src, srcAt, srcStride, 0), x1 = squareRow(src, srcAt, srcStride, 1);
+        FloatVector x2 = squareRow(src, srcAt, srcStride, 2), x3 = squareRow(src, srcAt, srcStride, 3);
+        FloatVector x4 = squareRow(src, srcAt, srcStride, 4), x5 = squareRow(src, srcAt, srcStride, 5);
+        FloatVector x6 = squareRow(src, srcAt, srcStride, 6), x7 = squareRow(src, srcAt, srcStride, 7);
+        FloatVector x8 = squareRow(src, srcAt, srcStride, 8), x9 = squareRow(src, srcAt, srcStride, 9);
+        FloatVector x10 = squareRow(src, srcAt, srcStride, 10), x11 = squareRow(src, srcAt, srcStride, 11);
+        FloatVector x12 = squareRow(src, srcAt, srcStride, 12), x13 = squareRow(src, srcAt, srcStride, 13);
+        FloatVector x14 = squareRow(src, srcAt, srcStride, 14), x15 = squareRow(src, srcAt, srcStride, 15);
+        FloatVector t;
+        if (LANES > 1) {
+            FloatVector low = TRANSPOSE_LOW[0], high = TRANSPOSE_HIGH[0];
+            t = low.selectFrom(x0, x1); x1 = high.selectFrom(x0, x1); x0 = t;
+            t = low.selectFrom(x2, x3); x3 = high.selectFrom(x2, x3); x2 = t;
+            t = low.selectFrom(x4, x5); x5 = high.selectFrom(x4, x5); x4 = t;
+            t = low.selectFrom(x6, x7); x7 = high.selectFrom(x6, x7); x6 = t;
+            t = low.selectFrom(x8, x9); x9 = high.selectFrom(x8, x9); x8 = t;
+            t = low.selectFrom(x10, x11); x11 = high.selectFrom(x10, x11); x10 = t;
+            t = low.selectFrom(x12, x13); x13 = high.selectFrom(x12, x13); x12 = t;
+            t = low.selectFrom(x14, x15); x15 = high.selectFrom(x14, x15); x14 = t;
+        }
+        if (LANES > 2) {
+            FloatVector low = TRANSPOSE_LOW[1], high = TRANSPOSE_HIGH[1];
+            t = low.selectFrom(x0, x2); x2 = high.selectFrom(x0, x2); x0 = t;
+            t = low.selectFrom(x1, x3); x3 = high.selectFrom(x1, x3); x1 = t;
+            t = low.selectFrom(x4, x6); x6 = high.selectFrom(x4, x6); x4 = t;
+            t = low.selectFrom(x5, x7); x7 = high.selectFrom(x5, x7); x5 = t;
+            t = low.selectFrom(x8, x10); x10 = high.selectFrom(x8, x10); x8 = t;
+            t = low.selectFrom(x9, x11); x11 = high.selectFrom(x9, x11); x9 = t;
+            t = low.selectFrom(x12, x14); x14 = high.selectFrom(x12, x14); x12 = t;
+            t = low.selectFrom(x13, x15); x15 = high.selectFrom(x13, x15); x13 = t;
+        }
+        if (LANES > 4) {
+            FloatVector low = TRANSPOSE_LOW[2], high = TRANSPOSE_HIGH[2];
+            t = low.selectFrom(x0, x4); x4 = high.selectFrom(x0, x4); x0 = t;
+            t = low.selectFrom(x1, x5); x5 = high.selectFrom(x1, x5); x1 = t;
+            t = low.selectFrom(x2, x6); x6 = high.selectFrom(x2, x6); x2 = t;
+            t = low.selectFrom(x3, x7); x7 = high.selectFrom(x3, x7); x3 = t;
+            t = low.selectFrom(x8, x12); x12 = high.selectFrom(x8, x12); x8 = t;
+            t = low.selectFrom(x9, x13); x13 = high.selectFrom(x9, x13); x9 = t;
+            t = low.selectFrom(x10, x14); x14 = high.selectFrom(x10, x14); x10 = t;
+            t = low.selectFrom(x11, x15); x15 = high.selectFrom(x11, x15); x11 = t;
+        }
+        if (LANES > 8) {
+            FloatVector low = TRANSPOSE_LOW[3], high = TRANSPOSE_HIGH[3];
+            t = low.selectFrom(x0, x8); x8 = high.selectFrom(x0, x8); x0 = t;
+            t = low.selectFrom(x1, x9); x9 = high.selectFrom(x1, x9); x1 = t;
+            t = low.selectFrom(x2, x10); x10 = high.selectFrom(x2, x10); x2 = t;
+            t = low.selectFrom(x3, x11); x11 = high.selectFrom(x3, x11); x3 = t;
+            t = low.selectFrom(x4, x12); x12 = high.selectFrom(x4, x12); x4 = t;
+            t = low.selectFrom(x5, x13); x13 = high.selectFrom(x5, x13); x5 = t;
+            t = low.selectFrom(x6, x14); x14 = high.selectFrom(x6, x14); x6 = t;
+            t = low.selectFrom(x7, x15); x15 = high.selectFrom(x7, x15); x7 = t;
+        }
+        storeSquareRow(x0, dst, dstAt, 0);
+        storeSquareRow(x1, dst, dstAt, 1);
+        storeSquareRow(x2, dst, dstAt, 2);
+        storeSquareRow(x3, dst, dstAt, 3);
+        storeSquareRow(x4, dst, dstAt, 4);
+        storeSquareRow(x5, dst, dstAt, 5);
+        storeSquareRow(x6, dst, dstAt, 6);
+        storeSquareRow(x7, dst, dstAt, 7);
+        storeSquareRow(x8, dst, dstAt, 8);
+        storeSquareRow(x9, dst, dstAt, 9);
+        storeSquareRow(x10, dst, dstAt, 10);
+        storeSquareRow(x11, dst, dstAt, 11);
+        storeSquareRow(x12, dst, dstAt, 12);
+        storeSquareRow(x13, dst, dstAt, 13);
+        storeSquareRow(x14, dst, dstAt, 14);
+        storeSquareRow(x15, dst, dstAt, 15);
+    }
+
+    private static FloatVector squareRow(float[] src, int at, int stride, int r) {
+        return r < LANES ? FloatVector.fromArray(SPECIES, src, at + r * stride) : FloatVector.zero(SPECIES);
+    }
+
+    private static void storeSquareRow(FloatVector row, float[] buf, int at, int r) {
+        if (r < LANES) {
+            row.intoArray(buf, at + r * LANES);
+        }
     }
 
     /**
@@ -433,6 +614,25 @@ final class WinogradConv {
         return shuffles;
     }
 
+    /**
+     * Index vectors for {@link #transpose}'s round k (bit b = 2^k): lane c of the new lower row (bit k of its
+     * index clear) is upper[c] where bit k of c is clear, else lower[c - b]; of the new upper row, upper[c + b] where
+     * it is clear, else lower[c]. Indexes from LANES up select from the second vector.
+     */
+    private static FloatVector[] transposeSelections(boolean high) {
+        FloatVector[] selections = new FloatVector[Integer.numberOfTrailingZeros(MAX_LANES)];
+        for (int k = 0; k < selections.length; k++) {
+            int bit = 1 << k;
+            float[] index = new float[LANES];
+            for (int c = 0; c < LANES; c++) {
+                boolean set = (c & bit) != 0;
+                index[c] = high ? (set ? LANES + c : c + bit) : (set ? LANES + c - bit : c);
+            }
+            selections[k] = FloatVector.fromArray(SPECIES, index, 0);
+        }
+        return selections;
+    }
+
     @SuppressWarnings("unchecked")
     private static VectorMask<Float>[] groups() {
         VectorMask<Float>[] masks = new VectorMask[Math.max(1, LANES / MR)];
@@ -468,28 +668,41 @@ final class WinogradConv {
         }
     }
 
-    /** u = G g G^T, lane by lane: g holds 3x3 rows of LANES floats from gAt, u 4x4 rows of LANES floats. */
-    private static void filterTransform(float[] g, int gAt, float[] u) {
+    /**
+     * u = G g G^T, lane by lane: tap t (row-major 3x3) of g is the vector at g[gAt + t * tapStep] (a negative step
+     * reads the filter rotated by 180 degrees); point p goes to u[uAt + p * stride].
+     */
+    private static void filterTransform(float[] g, int gAt, int tapStep, float[] u, int uAt, int stride) {
         FloatVector half = FloatVector.broadcast(SPECIES, 0.5f);
-        for (int s = 0; s < 3; s++) {
-            FloatVector g0 = FloatVector.fromArray(SPECIES, g, gAt + s * LANES);
-            FloatVector g1 = FloatVector.fromArray(SPECIES, g, gAt + (3 + s) * LANES);
-            FloatVector g2 = FloatVector.fromArray(SPECIES, g, gAt + (6 + s) * LANES);
-            FloatVector outer = g0.add(g2);
-            g0.intoArray(u, s * LANES);
-            outer.add(g1).mul(half).intoArray(u, (4 + s) * LANES);
-            outer.sub(g1).mul(half).intoArray(u, (8 + s) * LANES);
-            g2.intoArray(u, (12 + s) * LANES);
-        }
-        for (int r = 0; r < 16; r += 4) {
-            FloatVector h0 = FloatVector.fromArray(SPECIES, u, r * LANES);
-            FloatVector h1 = FloatVector.fromArray(SPECIES, u, (r + 1) * LANES);
-            FloatVector h2 = FloatVector.fromArray(SPECIES, u, (r + 2) * LANES);
-            FloatVector outer = h0.add(h2);
-            outer.add(h1).mul(half).intoArray(u, (r + 1) * LANES);
-            outer.sub(h1).mul(half).intoArray(u, (r + 2) * LANES);
-            h2.intoArray(u, (r + 3) * LANES);
-        }
+        FloatVector g0 = FloatVector.fromArray(SPECIES, g, gAt);
+        FloatVector g1 = FloatVector.fromArray(SPECIES, g, gAt + tapStep);
+        FloatVector g2 = FloatVector.fromArray(SPECIES, g, gAt + 2 * tapStep);
+        FloatVector g3 = FloatVector.fromArray(SPECIES, g, gAt + 3 * tapStep);
+        FloatVector g4 = FloatVector.fromArray(SPECIES, g, gAt + 4 * tapStep);
+        FloatVector g5 = FloatVector.fromArray(SPECIES, g, gAt + 5 * tapStep);
+        FloatVector g6 = FloatVector.fromArray(SPECIES, g, gAt + 6 * tapStep);
+        FloatVector g7 = FloatVector.fromArray(SPECIES, g, gAt + 7 * tapStep);
+        FloatVector g8 = FloatVector.fromArray(SPECIES, g, gAt + 8 * tapStep);
+        // G g: rows g0-g2, (g0 + g1 + g2) / 2 and (g0 - g1 + g2) / 2 of the filter's rows, and g6-g8.
+        FloatVector outer0 = g0.add(g6);
+        FloatVector outer1 = g1.add(g7);
+        FloatVector outer2 = g2.add(g8);
+        filterTransformRow(g0, g1, g2, half, u, uAt, stride, 0);
+        filterTransformRow(outer0.add(g3).mul(half), outer1.add(g4).mul(half), outer2.add(g5).mul(half), half, u,
+                uAt, stride, 4);
+        filterTransformRow(outer0.sub(g3).mul(half), outer1.sub(g4).mul(half), outer2.sub(g5).mul(half), half, u,
+                uAt, stride, 8);
+        filterTransformRow(g6, g7, g8, half, u, uAt, stride, 12);
+    }
+
+    /** One row (h0, h1, h2) of G g times G^T: points p0..p0 + 3. */
+    private static void filterTransformRow(FloatVector h0, FloatVector h1, FloatVector h2, FloatVector half, float[] u,
+                                           int uAt, int stride, int p0) {
+        FloatVector outer = h0.add(h2);
+        h0.intoArray(u, uAt + p0 * stride);
+        outer.add(h1).mul(half).intoArray(u, uAt + (p0 + 1) * stride);
+        outer.sub(h1).mul(half).intoArray(u, uAt + (p0 + 2) * stride);
+        h2.intoArray(u, uAt + (p0 + 3) * stride);
     }
 
     /** d = A dY A^T, lane by lane, in place: dY is the 2x2 at rows 0, 1, 4, 5 of d's 4x4 rows of LANES floats. */
