@@ -78,12 +78,15 @@ final class WinogradConv {
     private static final FloatVector[] TRANSPOSE_LOW = transposeSelections(false);
     private static final FloatVector[] TRANSPOSE_HIGH = transposeSelections(true);
     /**
-     * loadStripWindows: whether a vector holds whole strips of MR tiles and their 2 MR + 2 columns fit in two;
-     * per column s, the shuffle taking lane l to column 2 (l % MR) + s (of the two vectors); per channel group, its
+     * loadStripWindows: whether a vector holds whole strips of MR tiles and their 2 MR + 2 columns fit in two; per
+     * number of tiles per tile row in a strip (1, 2, 4, .., MR: index log2) and column s, the shuffle taking lane l to
+     * its window's column s in a pair of loaded rows, and per pair of tile rows, its lanes; per channel group, its
      * lanes.
      */
-    private static final boolean ROW_STRIPS = LANES % MR == 0 && 2 * LANES >= 2 * MR + 2;
-    private static final VectorShuffle<Float>[] STRIP_COLUMNS = stripColumns();
+    private static final boolean ROW_STRIPS = LANES % MR == 0 && 2 * LANES >= 2 * MR + 2
+            && Integer.bitCount(MR) == 1;
+    private static final VectorShuffle<Float>[][] STRIP_COLUMNS = stripColumns();
+    private static final VectorMask<Float>[][] STRIP_PAIRS = stripPairs();
     private static final VectorMask<Float>[] GROUPS = groups();
     /** Fewest tiles in a batch for this path (batch 16 at 4 px; batch 1 from 16 px). */
     static final int MIN_TILES = 64;
@@ -418,14 +421,17 @@ final class WinogradConv {
         int origin = gradient ? 0 : -1;
         int size = gradient ? 2 : 4;
         int stripLength = stripTiles ? strip * channels : strip * tilesPadded;
-        // Input windows in strips of MR tiles that lie along one tile row: loaded as rows, see loadStripWindows.
-        boolean rowStrips = !gradient && stripTiles && ROW_STRIPS && firstTile % MR == 0 && (w + 1) / 2 % MR == 0;
+        // Input windows in strips of MR tiles that lie along one tile row, or fill pairs of whole tile rows of up to
+        // LANES / 2 - 1 tiles: loaded as rows, see loadStripWindows.
+        int tileCols = (w + 1) / 2;
+        boolean rowStrips = !gradient && stripTiles && ROW_STRIPS && firstTile % MR == 0 && (tileCols % MR == 0
+                || MR % (2 * tileCols) == 0 && 2 * tileCols + 2 <= LANES);
         device.parallelFor((perPoint + LANES - 1) / LANES, (long) LANES * POINTS, (begin, end) -> {
             float[] d = new float[POINTS * LANES];
             for (int run = begin; run < end; run++) {
                 int j0 = run * LANES;
                 if (rowStrips && j0 + LANES <= perPoint
-                        && loadStripWindows(src, j0, stripLength, tiles, channels, coords, h, w, d)) {
+                        && loadStripWindows(src, j0, stripLength, tiles, channels, coords, h, w, tileCols, d)) {
                     inputTransform(d);
                     for (int p = 0; p < POINTS; p++) {
                         FloatVector.fromArray(SPECIES, d, p * LANES).intoArray(dst, p * stride + j0);
@@ -462,44 +468,62 @@ final class WinogradConv {
 
     /**
      * The 4x4 input windows of a run of LANES consecutive j in strips of MR tiles (lane l: channel group l / MR, tile
-     * l % MR of a strip), when every strip's MR tiles are valid and lie along one tile row: window column s of tile
-     * i is column 2i + s of the strip's 2 MR + 2 columns, so each window row is two vector loads of an image row
-     * (masked to the image, zero outside it) and one shuffle per column, instead of a scalar gather per lane and
-     * cell. Returns false, leaving d alone, where a strip is cut short.
+     * l % MR of a strip), when every strip's MR tiles are valid and lie along one tile row or fill pairs of whole tile
+     * rows. Along one row, window column s of tile i is column 2i + s of the strip's 2 MR + 2 columns, two vector
+     * loads of an image row; in whole rows (small images), tile i of a row is at column 2i + s of the row's 2 (w + 1)
+     * / 2 + 2 columns, one vector load per tile row, two rows at a time. Loads are masked to the image (zero outside
+     * it) and each column is one two-vector shuffle per pair, instead of a scalar gather per lane and cell. Returns
+     * false, leaving d alone, where a strip is cut short.
      */
     private static boolean loadStripWindows(float[] src, int j0, int stripLength, int tiles, int channels,
-                                            int[] coords, int h, int w, float[] d) {
+                                            int[] coords, int h, int w, int tileCols, float[] d) {
         for (int group = 0; group < LANES / MR; group++) {
             int t = (j0 + group * MR) / stripLength * MR;
             if (t + MR > tiles) {
                 return false;
             }
         }
+        int perRow = Math.min(tileCols, MR);
+        VectorShuffle<Float>[] columns = STRIP_COLUMNS[Integer.numberOfTrailingZeros(perRow)];
+        VectorMask<Float>[] pairs = STRIP_PAIRS[Integer.numberOfTrailingZeros(perRow)];
         for (int group = 0; group < LANES / MR; group++) {
             int j = j0 + group * MR;
-            int t = j / stripLength * MR;
             int c = j % stripLength / MR;
-            int y = coords[3 * t + 1] - 1;
-            int x = coords[3 * t + 2] - 1;
-            VectorMask<Float> left = columnsInside(x, w);
-            VectorMask<Float> right = columnsInside(x + LANES, w);
-            for (int r = 0; r < 4; r++) {
-                FloatVector low = FloatVector.zero(SPECIES);
-                FloatVector high = low;
-                if (y + r >= 0 && y + r < h) {
-                    int at = ((coords[3 * t] * channels + c) * h + y + r) * w + x;
-                    low = FloatVector.fromArray(SPECIES, src, at, left);
-                    high = FloatVector.fromArray(SPECIES, src, at + LANES, right);
-                }
-                for (int col = 0; col < 4; col++) {
-                    int cell = (r * 4 + col) * LANES;
-                    FloatVector v = low.rearrange(STRIP_COLUMNS[col], high);
-                    (group == 0 ? v : FloatVector.fromArray(SPECIES, d, cell).blend(v, GROUPS[group]))
-                            .intoArray(d, cell);
+            for (int pair = 0; pair < pairs.length; pair++) {
+                // The pair's two loads: the strip's row in two halves, or the first tiles of two tile rows.
+                int low = j / stripLength * MR + 2 * pair * perRow;
+                int high = perRow == MR ? low : low + perRow;
+                int lowX = coords[3 * low + 2] - 1;
+                int highX = perRow == MR ? lowX + LANES : coords[3 * high + 2] - 1;
+                VectorMask<Float> lowInside = columnsInside(lowX, w);
+                VectorMask<Float> highInside = columnsInside(highX, w);
+                VectorMask<Float> lanes = pairs[pair].and(GROUPS[group]);
+                boolean first = group == 0 && pair == 0;
+                for (int r = 0; r < 4; r++) {
+                    FloatVector lowRow = imageRow(src, coords, low, channels, c, r, lowX, lowInside, h, w);
+                    FloatVector highRow = imageRow(src, coords, high, channels, c, r, highX, highInside, h, w);
+                    for (int col = 0; col < 4; col++) {
+                        int cell = (r * 4 + col) * LANES;
+                        FloatVector v = lowRow.rearrange(columns[col], highRow);
+                        (first ? v : FloatVector.fromArray(SPECIES, d, cell).blend(v, lanes)).intoArray(d, cell);
+                    }
                 }
             }
         }
         return true;
+    }
+
+    /**
+     * Row r of tile t's input window (image row oy - 1 + r of its channel c), LANES columns from x, loaded under the
+     * mask of those inside the image; zero where the row is outside.
+     */
+    private static FloatVector imageRow(float[] src, int[] coords, int t, int channels, int c, int r, int x,
+                                        VectorMask<Float> inside, int h, int w) {
+        int y = coords[3 * t + 1] - 1 + r;
+        if (y < 0 || y >= h) {
+            return FloatVector.zero(SPECIES);
+        }
+        return FloatVector.fromArray(SPECIES, src, ((coords[3 * t] * channels + c) * h + y) * w + x, inside);
     }
 
     /** Lanes k with 0 <= first + k < w: a vector load's columns inside the image. */
@@ -601,17 +625,44 @@ final class WinogradConv {
         });
     }
 
+    /**
+     * Per tiles per row k = 1, 2, 4, .., MR (index log2 k) and column s: lane l's tile i = l % MR of the strip sits in
+     * tile row i / k at column 2 (i % k) + s of its loaded row; rows come in pairs, the second from lane LANES on.
+     * With k = MR the one row spans both loads.
+     */
     @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] stripColumns() {
-        VectorShuffle<Float>[] shuffles = new VectorShuffle[4];
-        for (int col = 0; col < 4; col++) {
-            int[] from = new int[LANES];
-            for (int l = 0; l < LANES; l++) {
-                from[l] = 2 * (l % MR) + col;
+    private static VectorShuffle<Float>[][] stripColumns() {
+        VectorShuffle<Float>[][] shuffles = new VectorShuffle[Integer.numberOfTrailingZeros(MR) + 1][4];
+        for (int log = 0; log < shuffles.length; log++) {
+            int perRow = 1 << log;
+            for (int col = 0; col < 4; col++) {
+                int[] from = new int[LANES];
+                for (int l = 0; l < LANES; l++) {
+                    int i = l % MR;
+                    from[l] = i / perRow % 2 * LANES + 2 * (i % perRow) + col;
+                }
+                shuffles[log][col] = VectorShuffle.fromArray(SPECIES, from, 0);
             }
-            shuffles[col] = VectorShuffle.fromArray(SPECIES, from, 0);
         }
         return shuffles;
+    }
+
+    /** Per tiles per row k (index log2 k) and pair p of tile rows: the lanes whose tile is in rows 2p and 2p + 1. */
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[][] stripPairs() {
+        VectorMask<Float>[][] masks = new VectorMask[Integer.numberOfTrailingZeros(MR) + 1][];
+        for (int log = 0; log < masks.length; log++) {
+            int perRow = 1 << log;
+            masks[log] = new VectorMask[Math.max(1, MR / perRow / 2)];
+            for (int pair = 0; pair < masks[log].length; pair++) {
+                boolean[] in = new boolean[LANES];
+                for (int l = 0; l < LANES; l++) {
+                    in[l] = l % MR / perRow / 2 == pair;
+                }
+                masks[log][pair] = VectorMask.fromArray(SPECIES, in, 0);
+            }
+        }
+        return masks;
     }
 
     /**

@@ -28,6 +28,9 @@ class WinogradConvTest {
             "1, 9, 9, 16, 130",   // more output channels than one column block (192); strips of 8 tiles along rows
             "2, 5, 7, 32, 6",     // rows of 16 tiles: two strips per row, both at an edge; odd height
             "3, 3, 6, 48, 2",     // rows of 24 tiles: a strip inside the row; channels ending mid-vector
+            "3, 19, 8, 8, 11",    // rows of 4 tiles: strips of two whole tile rows (8 px)
+            "2, 6, 6, 7, 5",      // rows of 4 tiles, odd width, 3 tile rows: strips straddling two images
+            "5, 4, 3, 3, 7",      // rows of 2 tiles (4 strip rows, two pairs) over 3x3 images
     })
     void matchesThePlainKernels(int n, int c, int h, int w, int k) {
         Problem p = Problem.random(17L * n + 5L * c + h + 3L * w + k, n, c, h, w, k, 3, 1);
