@@ -601,25 +601,47 @@ final class WinogradConv {
 
     /**
      * dw[o, i, :, :] += scale * G^T W G with W[p] = product_p[o, i] (row length `columns`, a multiple of LANES):
-     * LANES input channels at a time, loaded as vectors, transformed, and added to dw (stride 9) lane by lane.
+     * LANES input channels at a time, loaded as vectors and transformed, one channel per lane; the 9 taps' vectors
+     * are transposed ({@link #transpose}, in squares of LANES taps) into one row of taps per channel, the rows laid
+     * end to end as dw holds them (9 per channel, each store's tail overwritten by the next), and added to dw a
+     * vector at a time.
      */
     private void accumulateFilterGradient(float[] product, int stride, int columns, int inC, int outC, float scale,
                                           float[] dw) {
         int vectors = (inC + LANES - 1) / LANES;
+        int tapSquares = (9 + LANES - 1) / LANES;
+        int square = LANES * LANES;
         device.parallelFor(outC * vectors, (long) LANES * POINTS, (begin, end) -> {
             float[] m = new float[POINTS * LANES];
+            float[] taps = new float[tapSquares * square];
+            float[] channels = new float[tapSquares * square];
+            float[] runs = new float[10 * LANES];
             for (int item = begin; item < end; item++) {
                 int o = item / vectors;
                 int i0 = item % vectors * LANES;
+                int inputs = Math.min(LANES, inC - i0);
                 for (int p = 0; p < POINTS; p++) {
                     FloatVector.fromArray(SPECIES, product, p * stride + o * columns + i0).intoArray(m, p * LANES);
                 }
                 filterGradientTransform(m);
-                for (int l = 0; l < Math.min(LANES, inC - i0); l++) {
-                    int at = (o * inC + i0 + l) * 9;
-                    for (int tap = 0; tap < 9; tap++) {
-                        dw[at + tap] += scale * m[((tap / 3) * 4 + tap % 3) * LANES + l];
+                for (int tap = 0; tap < 9; tap++) {
+                    FloatVector.fromArray(SPECIES, m, ((tap / 3) * 4 + tap % 3) * LANES).mul(scale)
+                            .intoArray(taps, tap * LANES);
+                }
+                for (int sq = 0; sq < tapSquares; sq++) {
+                    transpose(taps, sq * square, LANES, channels, sq * square);
+                }
+                for (int i = 0; i < inputs; i++) {
+                    for (int sq = 0; sq < tapSquares; sq++) {
+                        FloatVector.fromArray(SPECIES, channels, sq * square + i * LANES)
+                                .intoArray(runs, i * 9 + sq * LANES);
                     }
+                }
+                int at = (o * inC + i0) * 9;
+                for (int k = 0; k < 9 * inputs; k += LANES) {
+                    VectorMask<Float> inRange = SPECIES.indexInRange(k, 9 * inputs);
+                    FloatVector.fromArray(SPECIES, dw, at + k, inRange).add(FloatVector.fromArray(SPECIES, runs, k))
+                            .intoArray(dw, at + k, inRange);
                 }
             }
         });
