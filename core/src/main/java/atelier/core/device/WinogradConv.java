@@ -183,22 +183,27 @@ final class WinogradConv {
     }
 
     /**
-     * M_p = V_p U_p for all 16 points, U transformed block by block as it is used: work items are strips of NR
-     * output channels; per block of {@link #FUSED_CHANNELS} input channels the strip's transformed filters (all 16
-     * points) go to a thread's buffer, and every tile's register strip passes them there. The products sum over the
-     * input channels in order, as {@link PackedGemm#gemm}'s do.
+     * M_p = V_p U_p for all 16 points, U transformed block by block as it is used: work items are halves (by tiles)
+     * of strips of NR output channels, and a thread takes a strip's halves together where it has both; per block of
+     * {@link #FUSED_CHANNELS} input channels the strip's transformed filters (all 16 points) go to a thread's buffer,
+     * and every tile's register strip passes them there. Halves balance the threads where the strips are few and
+     * odd in number (11 at 512 channels); the strip split between two threads is transformed by both. The products
+     * sum over the input channels in order, as {@link PackedGemm#gemm}'s do.
      */
     private void fusedProducts(float[] a, int aStride, int tiles, int inCh, float[] w, boolean transposeFlip,
                                int outCh, int outPadded, float[] product, int productStride) {
         int tilesPadded = roundUp(tiles, MR);
+        int half = tilesPadded / MR / 2 * MR;
         // Points a few floats more than a block apart, so that their rows do not share cache sets.
         int pointStride = FUSED_CHANNELS * NR + LANES;
         int[] blockOffsets = stripOffsets(new int[0], FUSED_CHANNELS);
-        device.parallelFor(outPadded / NR, (long) tilesPadded * NR * inCh * POINTS, (begin, end) -> {
+        device.parallelFor(2 * (outPadded / NR), (long) tilesPadded * NR * inCh * POINTS / 2, (begin, end) -> {
             float[] stage = new float[STAGE];
             float[] block = new float[POINTS * pointStride];
-            for (int strip = begin; strip < end; strip++) {
+            for (int strip = begin / 2; strip < (end + 1) / 2; strip++) {
                 int o0 = strip * NR;
+                int m0 = 2 * strip < begin ? half : 0;
+                int m1 = 2 * strip + 1 < end ? tilesPadded : half;
                 for (int j0 = 0; j0 < inCh; j0 += FUSED_CHANNELS) {
                     int jn = Math.min(FUSED_CHANNELS, inCh - j0);
                     for (int i0 = j0; i0 < j0 + jn; i0 += LANES) {
@@ -208,7 +213,7 @@ final class WinogradConv {
                         }
                     }
                     for (int p = 0; p < POINTS; p++) {
-                        for (int m = 0; m < tilesPadded; m += MR) {
+                        for (int m = m0; m < m1; m += MR) {
                             PackedGemm.tile(a, p * aStride + (m / MR * inCh + j0) * MR, block, blockOffsets, 0, jn,
                                     p * pointStride, product, p * productStride + m * outPadded + o0, outPadded,
                                     j0 == 0);
