@@ -2,21 +2,24 @@ package atelier.nn;
 
 import atelier.core.Tensor;
 
+import java.util.List;
+import java.util.function.Supplier;
+
 /**
  * A trainable tensor, its gradient (accumulated by backward passes) and its checkpoint name. While gradients are
  * off, backward passes leave the gradient alone and skip computing it (PyTorch's requires_grad): a GAN's
- * generator step needs the discriminator's input gradient, not its weight gradients.
+ * generator step needs the discriminator's input gradient, not its weight gradients. The gradient's storage is
+ * allocated on first use: a generator's moving average, for one, never runs a backward pass.
  */
 public final class Parameter {
     private final String name;
     private final Tensor value;
-    private final Tensor grad;
+    private Tensor grad;
     private boolean requiresGrad = true;
 
     public Parameter(String name, Tensor value) {
         this.name = name;
         this.value = value;
-        this.grad = value.zerosLike();
     }
 
     public String name() {
@@ -28,6 +31,9 @@ public final class Parameter {
     }
 
     public Tensor grad() {
+        if (grad == null) {
+            grad = value.zerosLike();
+        }
         return grad;
     }
 
@@ -38,6 +44,19 @@ public final class Parameter {
 
     public void setRequiresGrad(boolean requiresGrad) {
         this.requiresGrad = requiresGrad;
+    }
+
+    /**
+     * Runs {@code pass} (a backward pass wanted for its input gradient) with the parameters' gradients off, and
+     * turns them back on after it.
+     */
+    public static <T> T withoutGradients(List<Parameter> parameters, Supplier<T> pass) {
+        parameters.forEach(p -> p.setRequiresGrad(false));
+        try {
+            return pass.get();
+        } finally {
+            parameters.forEach(p -> p.setRequiresGrad(true));
+        }
     }
 
     @Override

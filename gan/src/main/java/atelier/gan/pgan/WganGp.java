@@ -4,9 +4,6 @@ import atelier.core.Tensor;
 import atelier.core.device.Device;
 import atelier.nn.Parameter;
 
-import java.util.List;
-import java.util.function.Supplier;
-
 /**
  * The PGAN losses: Wasserstein GAN with gradient penalty (Gulrajani et al. 2017) and the drift term of Karras et
  * al. 2017. For a batch of N real images x, generated images G(z), and per-sample uniform eps,
@@ -94,7 +91,7 @@ public final class WganGp {
         Tensor scores = d.forward(mixed);
         Tensor ones = scores.zerosLike();
         device.fill(ones, 1f);
-        Tensor g = inputGradient(d, () -> d.backwardRetaining(ones));
+        Tensor g = Parameter.withoutGradients(d.parameters(), () -> d.backwardRetaining(ones));
 
         Tensor sumSq = Tensor.zeros(n);
         device.rowSumsOfSquares(g, sumSq);
@@ -125,17 +122,6 @@ public final class WganGp {
         float loss = -device.sum(scores) / n;
         Tensor dScores = scores.zerosLike();
         device.fill(dScores, -1f / n);
-        return new GeneratorLoss(loss, inputGradient(d, () -> d.backward(dScores)));
-    }
-
-    /** Runs a backward pass of d with its parameter gradients off: the input gradient alone. */
-    private static Tensor inputGradient(Discriminator d, Supplier<Tensor> backward) {
-        List<Parameter> parameters = d.parameters();
-        parameters.forEach(p -> p.setRequiresGrad(false));
-        try {
-            return backward.get();
-        } finally {
-            parameters.forEach(p -> p.setRequiresGrad(true));
-        }
+        return new GeneratorLoss(loss, Parameter.withoutGradients(d.parameters(), () -> d.backward(dScores)));
     }
 }

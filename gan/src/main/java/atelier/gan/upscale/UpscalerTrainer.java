@@ -5,6 +5,7 @@ import atelier.core.Tensor;
 import atelier.core.device.Device;
 import atelier.core.device.Filter;
 import atelier.gan.pgan.RealImages;
+import atelier.nn.Parameter;
 import atelier.nn.optim.Adam;
 
 import java.util.Random;
@@ -130,7 +131,9 @@ public final class UpscalerTrainer {
             adversarial += softplus(-s) / n;
             dScores.data()[i] = -config.weights().adversarial() * sigmoid(-s) / n;
         }
-        device.add(grad, discriminator.backward(dScores), grad);
+        // The discriminator's input gradient only: its weight gradients would be zeroed before they are used.
+        device.add(grad, Parameter.withoutGradients(discriminator.parameters(), () -> discriminator.backward(dScores)),
+                grad);
         upscaler.backward(grad);
         upscalerAdam.step();
 
