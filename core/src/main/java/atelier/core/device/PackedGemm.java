@@ -106,7 +106,7 @@ final class PackedGemm {
      * Unrolled by hand: C2 keeps each named vector in a register, an array of vectors would live in memory.
      */
     static void tile(float[] a, int aBase, float[] b, int[] off, int j0, int jn, int bq, float[] c, int cBase,
-                             int cStride, boolean first) {
+                     int cStride, boolean first) {
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61,
                 c62, c70, c71, c72;
         if (first) {

@@ -196,7 +196,8 @@ final class WinogradConv {
         int half = tilesPadded / MR / 2 * MR;
         // Points a few floats more than a block apart, so that their rows do not share cache sets.
         int pointStride = FUSED_CHANNELS * NR + LANES;
-        int[] blockOffsets = stripOffsets(new int[0], FUSED_CHANNELS);
+        offsets = stripOffsets(offsets, FUSED_CHANNELS);
+        int[] blockOffsets = offsets;
         device.parallelFor(2 * (outPadded / NR), (long) tilesPadded * NR * inCh * POINTS / 2, (begin, end) -> {
             float[] stage = new float[STAGE];
             float[] block = new float[POINTS * pointStride];
@@ -293,8 +294,8 @@ final class WinogradConv {
             rowStride = STAGE_ROW;
             for (int r = 0; r < LANES; r++) {
                 int row = r * STAGE_ROW;
+                int run = r < outputs && !transposeFlip ? 9 * inputs : 0;
                 for (int k = 0; k < 9 * LANES; k += LANES) {
-                    int run = r < outputs && !transposeFlip ? 9 * inputs : 0;
                     (run > k ? FloatVector.fromArray(SPECIES, w, ((o0 + r) * inCh + i0) * 9 + k,
                             SPECIES.indexInRange(k, run)) : FloatVector.zero(SPECIES)).intoArray(stage, row + k);
                 }
@@ -321,10 +322,9 @@ final class WinogradConv {
 
     /**
      * Transposes the LANES x LANES square src[srcAt + r * srcStride + c] into dst[dstAt + c * LANES + r] (LANES up to
-     * 16): round k pairs rows r and
-     * r + 2^k (bit k of r clear) and swaps bit k of the row index with bit k of the column index, by two two-vector
-     * selections. Unrolled by hand over 16 named rows, so that C2 keeps them in registers (rows and rounds past
-     * LANES fold away); a loop over the rounds through memory was 4x slower.
+     * 16): round k pairs rows r and r + 2^k (bit k of r clear) and swaps bit k of the row index with bit k of the
+     * column index, by two two-vector selections. Unrolled by hand over 16 named rows, so that C2 keeps them in
+     * registers (rows and rounds past LANES fold away); a loop over the rounds through memory was 4x slower.
      */
     private static void transpose(float[] src, int srcAt, int srcStride, float[] dst, int dstAt) {
         FloatVector x0 = squareRow(src, srcAt, srcStride, 0), x1 = squareRow(src, srcAt, srcStride, 1);
@@ -698,7 +698,7 @@ final class WinogradConv {
      * it is clear, else lower[c]. Indexes from LANES up select from the second vector.
      */
     private static FloatVector[] transposeSelections(boolean high) {
-        FloatVector[] selections = new FloatVector[Integer.numberOfTrailingZeros(MAX_LANES)];
+        FloatVector[] selections = new FloatVector[Integer.numberOfTrailingZeros(LANES)];
         for (int k = 0; k < selections.length; k++) {
             int bit = 1 << k;
             float[] index = new float[LANES];
