@@ -1,6 +1,7 @@
 package atelier.core.device;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -11,6 +12,7 @@ import static atelier.core.device.PackedGemm.grow;
 import static atelier.core.device.PackedGemm.growInts;
 import static atelier.core.device.PackedGemm.roundUp;
 import static atelier.core.device.PackedGemm.rowOffsets;
+import static atelier.core.device.PackedGemm.stripBases;
 import static atelier.core.device.PackedGemm.stripOffsets;
 
 /**
@@ -47,11 +49,20 @@ import static atelier.core.device.PackedGemm.stripOffsets;
 final class FastConv {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    /** Vectors of MR floats: one cell of a strip of A. */
+    private static final VectorSpecies<Float> STRIP = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(MR * Float.SIZE));
     /** Weight gradient on the padded grid: rows k and indices j of a dot-product tile (4x6 beat 4x4, 6x4, 3x8, 2x8). */
     private static final int NK = 4;
     private static final int NJ = 6;
     /** Grid cells per pass over a block of dot-product tiles, between which their sums go back to memory. */
     private static final int Q_CHUNK = 64 * NR;
+    /**
+     * Fewest input and output channels for the padded grid's weight gradient as a GEMM: interleaved in one JVM on a
+     * 2-core Xeon (AVX-512), batch 16, the GEMM against the dot products ran 202 vs 175 GFLOP/s at 128:128, 154 vs
+     * 161 at 64:256, 113 vs 146 at 32:512 (the transposes and the packing of dy do not shrink with the channels).
+     */
+    static final int GRID_GEMM_CHANNELS = 128;
     /** Rows k and (at most) indices j of one weight-gradient work item. */
     private static final int WG_K_BLOCK = 8 * NK;
     private static final int WG_J_BLOCK_MAX = 32 * NJ;
@@ -77,7 +88,10 @@ final class FastConv {
     /** Small images: one row per output cell (im2col transposed, or dy), and the rows' input gradients. */
     private float[] cellRows = new float[0];
     private float[] cellGradients = new float[0];
+    /** The padded grid's weight gradient: its B operand, the grid with channels last (a vector of them per cell). */
+    private float[] channelsLast = new float[0];
     private int[] offsets = new int[0];
+    private int[] columnBases = new int[0];
     private int[] cellCoords = new int[0];
     private int[] tapCoords = new int[0];
     /** Per-thread vector accumulators of the weight gradient's tiles, kept across the passes over the grid. */
@@ -137,9 +151,12 @@ final class FastConv {
             return roundUp(last, NR);
         }
 
-        /** Floats of a grid buffer for `channels`, with slack for the shifted reads of the garbage columns. */
+        /**
+         * Floats of a grid buffer for `channels`, with slack for the shifted reads of the garbage columns (and of the
+         * weight gradient's transposes, a vector at a time).
+         */
         int length(int channels, int ksize) {
-            return channels * channelStride() + NR + ksize * (gridW + 1);
+            return channels * channelStride() + NR + LANES + ksize * (gridW + 1);
         }
     }
 
@@ -399,12 +416,14 @@ final class FastConv {
                 Arrays.fill(grid, k * NR + tail, (k + 1) * NR, 0f);
             }
             offsets = stripOffsets(offsets, outC);
-            PackedGemm.gemm(device, 1, a, 0, batch, outC, grid, 0, offsets, 1, out, 0, NR, false);
+            columnBases = stripBases(columnBases, NR, 1);
+            PackedGemm.gemm(device, 1, a, 0, batch, outC, grid, 0, offsets, columnBases, out, 0, NR, false);
             copyColumns(out, NR, main, tail, batch, width, wScale, dx);
         }
         if (main > 0) {
             offsets = rowOffsets(offsets, outC, width);
-            PackedGemm.gemm(device, 1, a, 0, batch, outC, w, 0, offsets, 1, out, 0, main, false);
+            columnBases = stripBases(columnBases, main, 1);
+            PackedGemm.gemm(device, 1, a, 0, batch, outC, w, 0, offsets, columnBases, out, 0, main, false);
             copyColumns(out, main, 0, main, batch, width, wScale, dx);
         }
     }
@@ -440,7 +459,8 @@ final class FastConv {
             int bColumnScale = stage(in, n0, inC, inH, inW, ksize, pad, g);
             int columns = g.columns();
             out = grow(out, rowsPadded * columns);
-            PackedGemm.gemm(device, 1, a, 0, outC, width, grid, 0, offsets, bColumnScale, out, 0, columns, false);
+            columnBases = stripBases(columnBases, columns, bColumnScale);
+            PackedGemm.gemm(device, 1, a, 0, outC, width, grid, 0, offsets, columnBases, out, 0, columns, false);
             copyOut(out, columns, g, outC, n0, scale, outImages);
         });
     }
@@ -458,11 +478,95 @@ final class FastConv {
      */
     synchronized void backwardWeight(float[] x, float[] dy, float wScale, float[] dw,
                                      int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
+        boolean gridGemm = gridWeightGradientGemm(inC, outC, ksize);
         forEachPiece(batch, inH, inW, ksize, pad, bufferRows(inH, inW, ksize, pad, inC, outC), (n0, g) -> {
             if (g.explicit()) {
                 weightGradientGemm(x, dy, wScale, dw, n0, inC, inH, inW, outC, ksize, pad, g);
+            } else if (gridGemm) {
+                weightGradientGridGemm(x, dy, wScale, dw, n0, inC, inH, inW, outC, ksize, pad, g);
             } else {
                 weightGradientDots(x, dy, wScale, dw, n0, inC, inH, inW, outC, ksize, pad, g);
+            }
+        });
+    }
+
+    /**
+     * Whether the padded grid's weight gradient runs as a GEMM ({@link #weightGradientGridGemm}) rather than as dot
+     * products: enough channels to repay the transposes, input channels in whole vectors and taps x channels in
+     * whole register tiles.
+     */
+    static boolean gridWeightGradientGemm(int inC, int outC, int ksize) {
+        return Math.min(inC, outC) >= GRID_GEMM_CHANNELS && SquareTranspose.SUPPORTED && LANES % MR == 0
+                && inC % LANES == 0 && inC * ksize * ksize % NR == 0;
+    }
+
+    /**
+     * The weight gradient of one piece, padded grid, as one GEMM over the piece's grid cells q:
+     * c[k, (tap, c)] = sum_q dyGrid[k, q] * grid[c, q + shift(tap)], then dw[k, c, tap] += wScale * c. B is the grid
+     * transposed once to channels last, [c / LANES][cell][c % LANES] (register transposes, {@link SquareTranspose}):
+     * a tap's shift then only moves where a vector of columns starts, so the taps are column vectors at their own
+     * bases and no shifted copies are made. A is dy on the grid's cells (zero in the garbage cells), strips of MR
+     * output channels. The reduction runs along A's broadcasts with B's slices in the L1 cache, where the dot
+     * products load two operands per multiply-add.
+     */
+    private void weightGradientGridGemm(float[] x, float[] dy, float wScale, float[] dw, int n0, int inC, int inH,
+                                        int inW, int outC, int ksize, int pad, Grid g) {
+        int taps = ksize * ksize;
+        int width = inC * taps;
+        int cells = g.columns();
+        // Cells that a tap's shifted rows reach.
+        int span = roundUp(cells + (ksize - 1) * (g.gridW + 1), LANES);
+        stage(x, n0, inC, inH, inW, ksize, pad, g);
+        // A: dy onto a grid of its own, then squares of LANES output channels x LANES cells transposed, each cell's
+        // parts of MR channels going to their strips.
+        int channels = roundUp(outC, LANES);
+        int dyStride = Math.max(cells, g.channelStride());
+        out = toGrid(dy, n0, outC, g.imageOutH, g.outW, g, 0, g.firstRow + g.outH, out, dyStride, channels * dyStride);
+        float[] dyGrid = out;
+        float[] a = packA(channels, cells);
+        int cellBlocks = cells / LANES;
+        device.parallelFor(channels / LANES * cellBlocks, (long) LANES * LANES, (begin, end) -> {
+            float[] square = new float[LANES * LANES];
+            for (int item = begin; item < end; item++) {
+                int k0 = item / cellBlocks * LANES;
+                int q0 = item % cellBlocks * LANES;
+                SquareTranspose.transpose(dyGrid, k0 * dyStride + q0, dyStride, square, 0, LANES);
+                for (int q = 0; q < LANES; q++) {
+                    for (int r = 0; r < LANES; r += MR) {
+                        FloatVector.fromArray(STRIP, square, q * LANES + r)
+                                .intoArray(a, ((k0 + r) / MR * cells + q0 + q) * MR);
+                    }
+                }
+            }
+        });
+        channelsLast = grow(channelsLast, inC * span);
+        float[] b = channelsLast;
+        float[] src = grid;
+        int channelStride = g.channelStride();
+        int blocks = span / LANES;
+        device.parallelFor(inC / LANES * blocks, (long) LANES * LANES, (begin, end) -> {
+            for (int item = begin; item < end; item++) {
+                int group = item / blocks;
+                int q = item % blocks * LANES;
+                SquareTranspose.transpose(src, group * LANES * channelStride + q, channelStride, b,
+                        (group * span + q) * LANES, LANES);
+            }
+        });
+        offsets = rowOffsets(offsets, cells, LANES);
+        columnBases = growInts(columnBases, width / LANES);
+        for (int v = 0; v < width / LANES; v++) {
+            int tap = v * LANES / inC;
+            int group = v * LANES % inC / LANES;
+            columnBases[v] = (group * span + tap / ksize * g.gridW + tap % ksize) * LANES;
+        }
+        out = grow(out, roundUp(outC, MR) * width);
+        float[] c = out;
+        PackedGemm.gemm(device, 1, a, 0, outC, cells, b, 0, offsets, columnBases, c, 0, width, false);
+        device.parallelFor(outC, width, (begin, end) -> {
+            for (int k = begin; k < end; k++) {
+                for (int j = 0; j < width; j++) {
+                    dw[k * width + j] += wScale * c[k * width + j % taps * inC + j / taps];
+                }
             }
         });
     }
@@ -499,7 +603,8 @@ final class FastConv {
         offsets = stripOffsets(offsets, cells);
         out = grow(out, rowsPadded * widthPadded);
         float[] c = out;
-        PackedGemm.gemm(device, 1, a, 0, outC, cells, b, 0, offsets, cells, c, 0, widthPadded, false);
+        columnBases = stripBases(columnBases, widthPadded, cells);
+        PackedGemm.gemm(device, 1, a, 0, outC, cells, b, 0, offsets, columnBases, c, 0, widthPadded, false);
         device.parallelFor(outC, width, (begin, end) -> {
             for (int k = begin; k < end; k++) {
                 for (int j = 0; j < width; j++) {
@@ -687,7 +792,7 @@ final class FastConv {
 
     /**
      * Stages the B operand of a group of images of src [N, channels, h, w] in {@code grid}, with {@code offsets[j]}
-     * where reduction index j = (c, ry, rx) starts, and returns the B column scale for {@link PackedGemm#gemm}: the
+     * where reduction index j = (c, ry, rx) starts, and returns the rows per strip of B for {@link PackedGemm#stripBases}: the
      * padded grid (one copy of the input; scale 1) or, for explicit grids, the im2col matrix in strips of NR
      * columns, each strip [width, NR] contiguous, so that a register tile reads its B slice sequentially (scale
      * width).

@@ -56,57 +56,90 @@ final class PackedGemm {
     }
 
     /**
+     * B's column bases (see {@link #gemm}) for strips of NR columns, each [rows, NR] contiguous from strip * NR * rows:
+     * base[v] = (v / 3) * NR * rows + (v % 3) * LANES for column vector v. With rows = 1, columns lie along B's rows.
+     */
+    static int[] stripBases(int[] buffer, int columns, int rows) {
+        int[] base = growInts(buffer, columns / LANES);
+        for (int v = 0; v < columns / LANES; v++) {
+            base[v] = (v / 3) * NR * rows + v % 3 * LANES;
+        }
+        return base;
+    }
+
+    /**
      * For each of {@code batches} products p: c[p][m, q] = sum_{j < width} A[p][m, j] * B[p][j, q] for
      * m < roundUp(rows, MR) and q < columns (a multiple of NR), where
      * <ul>
      *   <li>A[p][m, j] = a[p * aStride + ((m / MR) * width + j) * MR + m % MR]: strips of MR rows, so a tile's MR
      *       broadcasts come from one sequential stream (rows past `rows` repeat or pad; their outputs are
      *       garbage);</li>
-     *   <li>B[p][j, q] = b[p * bStride + off[j] + (q - q % NR) * bColumnScale + q % NR]: with scale 1, rows of a grid
-     *       at arbitrary offsets; with off[j] = j * NR and scale = width, strips of NR columns, each [width, NR]
-     *       contiguous;</li>
+     *   <li>B[p][j, q] = b[p * bStride + off[j] + base[q / LANES] + q % LANES]: row j at off[j], each vector of
+     *       columns at its own base ({@link #stripBases}: rows of a grid at arbitrary offsets, or strips of NR
+     *       columns, each [width, NR] contiguous; or any other placement of whole vectors);</li>
      *   <li>c[p][m, q] = c[p * cStride + m * columns + q], overwritten or, with {@code accumulate}, added to.</li>
      * </ul>
-     * Work items: products x blocks of rows x blocks of columns.
+     * Work items: products x blocks of rows x blocks of columns, the blocks smaller where there would be fewer items
+     * than two per thread (the blocks do not change any sum's order).
      */
     static void gemm(CpuDevice device, int batches, float[] a, int aStride, int rows, int width,
-                     float[] b, int bStride, int[] off, int bColumnScale, float[] c, int cStride, int columns,
+                     float[] b, int bStride, int[] off, int[] base, float[] c, int cStride, int columns,
                      boolean accumulate) {
         int rowsPadded = roundUp(rows, MR);
-        int mBlocks = (rowsPadded + M_BLOCK - 1) / M_BLOCK;
-        int qBlocks = (columns + Q_BLOCK - 1) / Q_BLOCK;
+        int mStrips = rowsPadded / MR;
+        int qStrips = columns / NR;
+        int mBlock = Math.min(M_BLOCK / MR, mStrips);
+        int qBlock = Math.min(Q_BLOCK / NR, qStrips);
+        while ((long) batches * ceilDiv(mStrips, mBlock) * ceilDiv(qStrips, qBlock) < 2L * device.threads()
+                && qBlock * mBlock > 1) {
+            if (qBlock > 1) {
+                qBlock = (qBlock + 1) / 2;
+            } else {
+                mBlock = (mBlock + 1) / 2;
+            }
+        }
+        int mBlocks = ceilDiv(mStrips, mBlock);
+        int qBlocks = ceilDiv(qStrips, qBlock);
         int items = mBlocks * qBlocks;
-        device.parallelFor(batches * items, (long) Math.min(M_BLOCK, rowsPadded) * Q_BLOCK * width,
-                (begin, end) -> {
-                    for (int item = begin; item < end; item++) {
-                        int p = item / items;
-                        int block = item % items;
-                        int m0 = block / qBlocks * M_BLOCK;
-                        int m1 = Math.min(rowsPadded, m0 + M_BLOCK);
-                        int q0 = block % qBlocks * Q_BLOCK;
-                        int q1 = Math.min(columns, q0 + Q_BLOCK);
-                        for (int j0 = 0; j0 < width; j0 += KC) {
-                            int jn = Math.min(KC, width - j0);
-                            // Each B slice (KC x NR) stays in L1 while every row strip of the block passes it.
-                            for (int q = q0; q < q1; q += NR) {
-                                for (int m = m0; m < m1; m += MR) {
-                                    tile(a, p * aStride + (m / MR * width + j0) * MR, b, off, j0, jn,
-                                            p * bStride + q * bColumnScale, c, p * cStride + m * columns + q,
-                                            columns, j0 == 0 && !accumulate);
-                                }
-                            }
+        int mSize = mBlock * MR;
+        int qSize = qBlock * NR;
+        device.parallelFor(batches * items, (long) mSize * qSize * width, (begin, end) -> {
+            for (int item = begin; item < end; item++) {
+                int p = item / items;
+                int block = item % items;
+                int m0 = block / qBlocks * mSize;
+                int m1 = Math.min(rowsPadded, m0 + mSize);
+                int q0 = block % qBlocks * qSize;
+                int q1 = Math.min(columns, q0 + qSize);
+                for (int j0 = 0; j0 < width; j0 += KC) {
+                    int jn = Math.min(KC, width - j0);
+                    // Each B slice (KC x NR) stays in L1 while every row strip of the block passes it.
+                    for (int q = q0; q < q1; q += NR) {
+                        int v = q / LANES;
+                        int bp = p * bStride;
+                        for (int m = m0; m < m1; m += MR) {
+                            tile(a, p * aStride + (m / MR * width + j0) * MR, b, off, j0, jn, bp + base[v],
+                                    bp + base[v + 1], bp + base[v + 2], c, p * cStride + m * columns + q, columns,
+                                    j0 == 0 && !accumulate);
                         }
                     }
-                });
+                }
+            }
+        });
+    }
+
+    private static int ceilDiv(int value, int divisor) {
+        return (value + divisor - 1) / divisor;
     }
 
     /**
-     * One MR x NR register tile: c[r, i] (+)= sum_{jj < jn} a[aBase + jj*MR + r] * b[off[j0 + jj] + bq + i], in order
-     * of jj (a packed as {@link #gemm} says); {@code first} starts from zero instead of the stored partial sum.
+     * One MR x NR register tile: c[r, v * LANES + l] (+)= sum_{jj < jn} a[aBase + jj*MR + r] * b[off[j0 + jj] + bv + l]
+     * for its three column vectors v at bases b0, b1, b2, in order of jj (a packed as {@link #gemm} says);
+     * {@code first} starts from zero instead of the stored partial sum.
      * Unrolled by hand: C2 keeps each named vector in a register, an array of vectors would live in memory.
      */
-    static void tile(float[] a, int aBase, float[] b, int[] off, int j0, int jn, int bq, float[] c, int cBase,
-                     int cStride, boolean first) {
+    static void tile(float[] a, int aBase, float[] b, int[] off, int j0, int jn, int b0, int b1, int b2, float[] c,
+                     int cBase, int cStride, boolean first) {
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61,
                 c62, c70, c71, c72;
         if (first) {
@@ -141,43 +174,43 @@ final class PackedGemm {
             c72 = FloatVector.fromArray(SPECIES, c, cBase + 7 * cStride + 2 * LANES);
         }
         for (int jj = 0; jj < jn; jj++) {
-            int bi = off[j0 + jj] + bq;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
-            FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * LANES);
+            int bi = off[j0 + jj];
+            FloatVector v0 = FloatVector.fromArray(SPECIES, b, bi + b0);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, b, bi + b1);
+            FloatVector v2 = FloatVector.fromArray(SPECIES, b, bi + b2);
             int ai = aBase + jj * MR;
             FloatVector av = FloatVector.broadcast(SPECIES, a[ai]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            c02 = av.fma(b2, c02);
+            c00 = av.fma(v0, c00);
+            c01 = av.fma(v1, c01);
+            c02 = av.fma(v2, c02);
             av = FloatVector.broadcast(SPECIES, a[ai + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            c12 = av.fma(b2, c12);
+            c10 = av.fma(v0, c10);
+            c11 = av.fma(v1, c11);
+            c12 = av.fma(v2, c12);
             av = FloatVector.broadcast(SPECIES, a[ai + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            c22 = av.fma(b2, c22);
+            c20 = av.fma(v0, c20);
+            c21 = av.fma(v1, c21);
+            c22 = av.fma(v2, c22);
             av = FloatVector.broadcast(SPECIES, a[ai + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            c32 = av.fma(b2, c32);
+            c30 = av.fma(v0, c30);
+            c31 = av.fma(v1, c31);
+            c32 = av.fma(v2, c32);
             av = FloatVector.broadcast(SPECIES, a[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            c42 = av.fma(b2, c42);
+            c40 = av.fma(v0, c40);
+            c41 = av.fma(v1, c41);
+            c42 = av.fma(v2, c42);
             av = FloatVector.broadcast(SPECIES, a[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            c52 = av.fma(b2, c52);
+            c50 = av.fma(v0, c50);
+            c51 = av.fma(v1, c51);
+            c52 = av.fma(v2, c52);
             av = FloatVector.broadcast(SPECIES, a[ai + 6]);
-            c60 = av.fma(b0, c60);
-            c61 = av.fma(b1, c61);
-            c62 = av.fma(b2, c62);
+            c60 = av.fma(v0, c60);
+            c61 = av.fma(v1, c61);
+            c62 = av.fma(v2, c62);
             av = FloatVector.broadcast(SPECIES, a[ai + 7]);
-            c70 = av.fma(b0, c70);
-            c71 = av.fma(b1, c71);
-            c72 = av.fma(b2, c72);
+            c70 = av.fma(v0, c70);
+            c71 = av.fma(v1, c71);
+            c72 = av.fma(v2, c72);
         }
         c00.intoArray(c, cBase);
         c01.intoArray(c, cBase + LANES);

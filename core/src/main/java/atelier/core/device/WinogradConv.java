@@ -11,6 +11,7 @@ import static atelier.core.device.PackedGemm.NR;
 import static atelier.core.device.PackedGemm.grow;
 import static atelier.core.device.PackedGemm.growInts;
 import static atelier.core.device.PackedGemm.roundUp;
+import static atelier.core.device.PackedGemm.stripBases;
 import static atelier.core.device.PackedGemm.stripOffsets;
 
 /**
@@ -66,17 +67,12 @@ final class WinogradConv {
      * back.
      */
     private static final int FUSED_CHUNKS = 4;
-    /** Widest vectors the filter transform's register transpose ({@link #transpose}) is written for. */
-    private static final int MAX_LANES = 16;
     /**
      * {@link #transformFilterBlock}'s scratch: LANES rows of a block (9 taps x LANES input channels, and LANES spare)
      * and the 9 squares they transpose into.
      */
     private static final int STAGE_ROW = 10 * LANES;
     private static final int STAGE = LANES * STAGE_ROW + 9 * LANES * LANES;
-    /** Per round k of {@link #transpose}: the two-vector selections giving the lower and upper row. */
-    private static final FloatVector[] TRANSPOSE_LOW = transposeSelections(false);
-    private static final FloatVector[] TRANSPOSE_HIGH = transposeSelections(true);
     /**
      * loadStripWindows: whether a vector holds whole strips of MR tiles and their 2 MR + 2 columns fit in two; per
      * number of tiles per tile row in a strip (1, 2, 4, .., MR: index log2) and column s, the shuffle taking lane l to
@@ -99,6 +95,7 @@ final class WinogradConv {
     private float[] filters = new float[0];
     private float[] products = new float[0];
     private int[] offsets = new int[0];
+    private int[] columnBases = new int[0];
     /** Per tile of a chunk: its image and the row and column of its top-left output cell. */
     private int[] tileCoords = new int[0];
 
@@ -117,7 +114,7 @@ final class WinogradConv {
      * repay the filters' transform (16 values per filter, as many bytes as a 4x4 batch of 64 tiles' products).
      */
     static boolean handles(int batch, int inC, int outC, int h, int w, int ksize, int pad) {
-        return ksize == 3 && pad == 1 && Math.min(inC, outC) >= MIN_CHANNELS && LANES <= MAX_LANES
+        return ksize == 3 && pad == 1 && Math.min(inC, outC) >= MIN_CHANNELS && SquareTranspose.SUPPORTED
                 && (long) batch * tilesPerImage(h, w) >= MIN_TILES;
     }
 
@@ -175,8 +172,9 @@ final class WinogradConv {
                 fusedProducts(transformed, inputStride, tiles, inCh, w, transposeFlip, outCh, outPadded, products,
                         productStride);
             } else {
+                columnBases = stripBases(columnBases, outPadded, inCh);
                 PackedGemm.gemm(device, POINTS, transformed, inputStride, tiles, inCh, filters, filterStride,
-                        offsets, inCh, products, productStride, outPadded, false);
+                        offsets, columnBases, products, productStride, outPadded, false);
             }
             transformOutput(products, productStride, outPadded, tiles, outCh, h, wd, scale, out);
         }
@@ -216,8 +214,8 @@ final class WinogradConv {
                     for (int p = 0; p < POINTS; p++) {
                         for (int m = m0; m < m1; m += MR) {
                             PackedGemm.tile(a, p * aStride + (m / MR * inCh + j0) * MR, block, blockOffsets, 0, jn,
-                                    p * pointStride, product, p * productStride + m * outPadded + o0, outPadded,
-                                    j0 == 0);
+                                    p * pointStride, p * pointStride + LANES, p * pointStride + 2 * LANES, product,
+                                    p * productStride + m * outPadded + o0, outPadded, j0 == 0);
                         }
                     }
                 }
@@ -249,8 +247,9 @@ final class WinogradConv {
             transformed = grow(transformed, POINTS * inputStride);
             transformTiles(x, t0, tiles, inC, h, wd, false, false, NR, transformed, inputStride);
             offsets = stripOffsets(offsets, tilesPadded);
+            columnBases = stripBases(columnBases, inPadded, tilesPadded);
             PackedGemm.gemm(device, POINTS, filters, gradientStride, outC, tilesPadded, transformed, inputStride,
-                    offsets, tilesPadded, products, productStride, inPadded, t0 > 0);
+                    offsets, columnBases, products, productStride, inPadded, t0 > 0);
         }
         accumulateFilterGradient(products, productStride, inPadded, inC, outC, wScale, dw);
     }
@@ -279,7 +278,7 @@ final class WinogradConv {
      * p * stride + (i - i0) * NR + o - o0] (output channels past outCh zero). g[o, i] is w[o, i] or, transposed and
      * flipped, w[i, o] rotated by 180 degrees. Row o of the block, the 9 taps of each of its input channels in turn,
      * is a run of w (w[o, i]) or is copied together from runs of 9 (w[i, o]); squares of LANES x LANES of the rows
-     * are transposed ({@link #transpose}), which puts each (input channel, tap) into a vector with one output channel
+     * are transposed ({@link SquareTranspose#transpose}), which puts each (input channel, tap) into a vector with one output channel
      * per lane, ready for the transform.
      */
     private static void transformFilterBlock(float[] w, boolean transposeFlip, int inCh, int outCh, int o0, int i0,
@@ -310,101 +309,13 @@ final class WinogradConv {
         }
         int squares = LANES * STAGE_ROW;
         for (int k = 0; k < 9; k++) {
-            transpose(rows, rowsAt + k * LANES, rowStride, stage, squares + k * LANES * LANES);
+            SquareTranspose.transpose(rows, rowsAt + k * LANES, rowStride, stage, squares + k * LANES * LANES, LANES);
         }
         // Now stage[squares + q * LANES + r] holds float q of row r: tap q % 9 of input channel i0 + q / 9.
         for (int i = 0; i < inputs; i++) {
             int taps = squares + i * 9 * LANES;
             filterTransform(stage, transposeFlip ? taps + 8 * LANES : taps, transposeFlip ? -LANES : LANES, dst,
                     at + i * NR, stride);
-        }
-    }
-
-    /**
-     * Transposes the LANES x LANES square src[srcAt + r * srcStride + c] into dst[dstAt + c * LANES + r] (LANES up to
-     * 16): round k pairs rows r and r + 2^k (bit k of r clear) and swaps bit k of the row index with bit k of the
-     * column index, by two two-vector selections. Unrolled by hand over 16 named rows, so that C2 keeps them in
-     * registers (rows and rounds past LANES fold away); a loop over the rounds through memory was 4x slower.
-     */
-    private static void transpose(float[] src, int srcAt, int srcStride, float[] dst, int dstAt) {
-        FloatVector x0 = squareRow(src, srcAt, srcStride, 0), x1 = squareRow(src, srcAt, srcStride, 1);
-        FloatVector x2 = squareRow(src, srcAt, srcStride, 2), x3 = squareRow(src, srcAt, srcStride, 3);
-        FloatVector x4 = squareRow(src, srcAt, srcStride, 4), x5 = squareRow(src, srcAt, srcStride, 5);
-        FloatVector x6 = squareRow(src, srcAt, srcStride, 6), x7 = squareRow(src, srcAt, srcStride, 7);
-        FloatVector x8 = squareRow(src, srcAt, srcStride, 8), x9 = squareRow(src, srcAt, srcStride, 9);
-        FloatVector x10 = squareRow(src, srcAt, srcStride, 10), x11 = squareRow(src, srcAt, srcStride, 11);
-        FloatVector x12 = squareRow(src, srcAt, srcStride, 12), x13 = squareRow(src, srcAt, srcStride, 13);
-        FloatVector x14 = squareRow(src, srcAt, srcStride, 14), x15 = squareRow(src, srcAt, srcStride, 15);
-        FloatVector t;
-        if (LANES > 1) {
-            FloatVector low = TRANSPOSE_LOW[0], high = TRANSPOSE_HIGH[0];
-            t = low.selectFrom(x0, x1); x1 = high.selectFrom(x0, x1); x0 = t;
-            t = low.selectFrom(x2, x3); x3 = high.selectFrom(x2, x3); x2 = t;
-            t = low.selectFrom(x4, x5); x5 = high.selectFrom(x4, x5); x4 = t;
-            t = low.selectFrom(x6, x7); x7 = high.selectFrom(x6, x7); x6 = t;
-            t = low.selectFrom(x8, x9); x9 = high.selectFrom(x8, x9); x8 = t;
-            t = low.selectFrom(x10, x11); x11 = high.selectFrom(x10, x11); x10 = t;
-            t = low.selectFrom(x12, x13); x13 = high.selectFrom(x12, x13); x12 = t;
-            t = low.selectFrom(x14, x15); x15 = high.selectFrom(x14, x15); x14 = t;
-        }
-        if (LANES > 2) {
-            FloatVector low = TRANSPOSE_LOW[1], high = TRANSPOSE_HIGH[1];
-            t = low.selectFrom(x0, x2); x2 = high.selectFrom(x0, x2); x0 = t;
-            t = low.selectFrom(x1, x3); x3 = high.selectFrom(x1, x3); x1 = t;
-            t = low.selectFrom(x4, x6); x6 = high.selectFrom(x4, x6); x4 = t;
-            t = low.selectFrom(x5, x7); x7 = high.selectFrom(x5, x7); x5 = t;
-            t = low.selectFrom(x8, x10); x10 = high.selectFrom(x8, x10); x8 = t;
-            t = low.selectFrom(x9, x11); x11 = high.selectFrom(x9, x11); x9 = t;
-            t = low.selectFrom(x12, x14); x14 = high.selectFrom(x12, x14); x12 = t;
-            t = low.selectFrom(x13, x15); x15 = high.selectFrom(x13, x15); x13 = t;
-        }
-        if (LANES > 4) {
-            FloatVector low = TRANSPOSE_LOW[2], high = TRANSPOSE_HIGH[2];
-            t = low.selectFrom(x0, x4); x4 = high.selectFrom(x0, x4); x0 = t;
-            t = low.selectFrom(x1, x5); x5 = high.selectFrom(x1, x5); x1 = t;
-            t = low.selectFrom(x2, x6); x6 = high.selectFrom(x2, x6); x2 = t;
-            t = low.selectFrom(x3, x7); x7 = high.selectFrom(x3, x7); x3 = t;
-            t = low.selectFrom(x8, x12); x12 = high.selectFrom(x8, x12); x8 = t;
-            t = low.selectFrom(x9, x13); x13 = high.selectFrom(x9, x13); x9 = t;
-            t = low.selectFrom(x10, x14); x14 = high.selectFrom(x10, x14); x10 = t;
-            t = low.selectFrom(x11, x15); x15 = high.selectFrom(x11, x15); x11 = t;
-        }
-        if (LANES > 8) {
-            FloatVector low = TRANSPOSE_LOW[3], high = TRANSPOSE_HIGH[3];
-            t = low.selectFrom(x0, x8); x8 = high.selectFrom(x0, x8); x0 = t;
-            t = low.selectFrom(x1, x9); x9 = high.selectFrom(x1, x9); x1 = t;
-            t = low.selectFrom(x2, x10); x10 = high.selectFrom(x2, x10); x2 = t;
-            t = low.selectFrom(x3, x11); x11 = high.selectFrom(x3, x11); x3 = t;
-            t = low.selectFrom(x4, x12); x12 = high.selectFrom(x4, x12); x4 = t;
-            t = low.selectFrom(x5, x13); x13 = high.selectFrom(x5, x13); x5 = t;
-            t = low.selectFrom(x6, x14); x14 = high.selectFrom(x6, x14); x6 = t;
-            t = low.selectFrom(x7, x15); x15 = high.selectFrom(x7, x15); x7 = t;
-        }
-        storeSquareRow(x0, dst, dstAt, 0);
-        storeSquareRow(x1, dst, dstAt, 1);
-        storeSquareRow(x2, dst, dstAt, 2);
-        storeSquareRow(x3, dst, dstAt, 3);
-        storeSquareRow(x4, dst, dstAt, 4);
-        storeSquareRow(x5, dst, dstAt, 5);
-        storeSquareRow(x6, dst, dstAt, 6);
-        storeSquareRow(x7, dst, dstAt, 7);
-        storeSquareRow(x8, dst, dstAt, 8);
-        storeSquareRow(x9, dst, dstAt, 9);
-        storeSquareRow(x10, dst, dstAt, 10);
-        storeSquareRow(x11, dst, dstAt, 11);
-        storeSquareRow(x12, dst, dstAt, 12);
-        storeSquareRow(x13, dst, dstAt, 13);
-        storeSquareRow(x14, dst, dstAt, 14);
-        storeSquareRow(x15, dst, dstAt, 15);
-    }
-
-    private static FloatVector squareRow(float[] src, int at, int stride, int r) {
-        return r < LANES ? FloatVector.fromArray(SPECIES, src, at + r * stride) : FloatVector.zero(SPECIES);
-    }
-
-    private static void storeSquareRow(FloatVector row, float[] buf, int at, int r) {
-        if (r < LANES) {
-            row.intoArray(buf, at + r * LANES);
         }
     }
 
@@ -607,7 +518,7 @@ final class WinogradConv {
     /**
      * dw[o, i, :, :] += scale * G^T W G with W[p] = product_p[o, i] (row length `columns`, a multiple of LANES):
      * LANES input channels at a time, loaded as vectors and transformed, one channel per lane; the 9 taps' vectors
-     * are transposed ({@link #transpose}, in squares of LANES taps) into one row of taps per channel, the rows laid
+     * are transposed ({@link SquareTranspose#transpose}, in squares of LANES taps) into one row of taps per channel, the rows laid
      * end to end as dw holds them (9 per channel, each store's tail overwritten by the next), and added to dw a
      * vector at a time.
      */
@@ -634,7 +545,7 @@ final class WinogradConv {
                             .intoArray(taps, tap * LANES);
                 }
                 for (int sq = 0; sq < tapSquares; sq++) {
-                    transpose(taps, sq * square, LANES, channels, sq * square);
+                    SquareTranspose.transpose(taps, sq * square, LANES, channels, sq * square, LANES);
                 }
                 for (int i = 0; i < inputs; i++) {
                     for (int sq = 0; sq < tapSquares; sq++) {
@@ -690,25 +601,6 @@ final class WinogradConv {
             }
         }
         return masks;
-    }
-
-    /**
-     * Index vectors for {@link #transpose}'s round k (bit b = 2^k): lane c of the new lower row (bit k of its
-     * index clear) is upper[c] where bit k of c is clear, else lower[c - b]; of the new upper row, upper[c + b] where
-     * it is clear, else lower[c]. Indexes from LANES up select from the second vector.
-     */
-    private static FloatVector[] transposeSelections(boolean high) {
-        FloatVector[] selections = new FloatVector[Integer.numberOfTrailingZeros(LANES)];
-        for (int k = 0; k < selections.length; k++) {
-            int bit = 1 << k;
-            float[] index = new float[LANES];
-            for (int c = 0; c < LANES; c++) {
-                boolean set = (c & bit) != 0;
-                index[c] = high ? (set ? LANES + c : c + bit) : (set ? LANES + c - bit : c);
-            }
-            selections[k] = FloatVector.fromArray(SPECIES, index, 0);
-        }
-        return selections;
     }
 
     @SuppressWarnings("unchecked")

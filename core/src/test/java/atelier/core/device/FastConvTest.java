@@ -39,6 +39,8 @@ class FastConvTest {
             "2, 2, 60, 59, 3, 4, 3",   // padded grid, 4x4 full padding
             "2, 3, 4, 4, 300, 3, 1",   // more output channels than one GEMM row block (256)
             "2, 7, 30, 29, 40, 3, 1",  // padded grid, weight gradient over two row blocks (32)
+            "1, 128, 30, 29, 130, 3, 1", // padded grid, weight gradient as a GEMM, outputs not whole strips
+            "2, 144, 28, 30, 128, 3, 1", // the same, two images, an odd number of channel vectors
             "3, 2, 5, 6, 3, 1, 0",     // 1x1
             "4, 9, 8, 8, 3, 1, 0",     // 1x1 to RGB
             "2, 3, 4, 4, 2, 4, 0",     // 4x4 valid -> 1x1
@@ -77,6 +79,21 @@ class FastConvTest {
      * A limit below one image splits each image into bands of output rows, as at 4096 px: bands of 1, 2 and 5 rows
      * (the last one shorter), every kernel size and padding PGAN and the upscaler use.
      */
+    /** The weight gradient as a GEMM (many channels) over bands of 1 and 3 output rows. */
+    @ParameterizedTest(name = "band={0}")
+    @CsvSource({"1", "3"})
+    void theWeightGradientGemmMatchesThePlainKernelsOverBands(int band) {
+        int h = 30;
+        int w = 29;
+        Problem p = Problem.random(17L + band, 1, 128, h, w, 128, 3, 1);
+        assertFalse(FastConv.usesIm2col(h, w, 3, 1), "bands are for the padded grid");
+        assertTrue(FastConv.gridWeightGradientGemm(128, 128, 3));
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            long limit = 128L * (w + 2) * (band + 2);
+            assertMatchesPlain(p, Convolution.of(new FastConv(cpu, limit)));
+        }
+    }
+
     @ParameterizedTest(name = "R={0} pad={1} band={2}")
     @CsvSource({"3, 1, 1", "3, 1, 2", "3, 1, 5", "1, 0, 2", "4, 0, 3", "5, 2, 5", "2, 1, 2"})
     void matchesThePlainKernelsWhenAnImageIsSplitIntoBands(int r, int pad, int band) {
@@ -144,10 +161,14 @@ class FastConvTest {
         assertFalse(FastConv.usesIm2col(30, 29, 3, 1));
         assertFalse(FastConv.usesIm2col(40, 37, 3, 1));
         assertFalse(FastConv.usesIm2col(60, 59, 4, 3));
+        assertFalse(FastConv.usesIm2col(28, 30, 3, 1));
+        assertTrue(FastConv.gridWeightGradientGemm(128, 130, 3));
+        assertTrue(FastConv.gridWeightGradientGemm(144, 128, 3));
+        assertFalse(FastConv.gridWeightGradientGemm(7, 40, 3));
     }
 
     @ParameterizedTest(name = "N={0} C={1} {2}x{3} K={4}")
-    @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9", "2, 32, 6, 7, 40"})
+    @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9", "2, 32, 6, 7, 40", "1, 128, 30, 29, 136"})
     void identicalForAnyThreadCount(int n, int c, int h, int w, int k) {
         assertIdenticalForAnyThreadCount(Problem.random(11, n, c, h, w, k, 3, 1),
                 cpu -> Convolution.of(new FastConv(cpu)));
