@@ -31,8 +31,10 @@ import static atelier.core.device.PackedGemm.stripOffsets;
  *   <li>forward: A = w as [K, C*R*R], read in place;</li>
  *   <li>input gradient: the forward convolution of dy with the weights transposed and flipped, padding R-1-pad;</li>
  *   <li>weight gradient: on the grid, dw[k, j] += sum_q dyGrid[k, q] * grid[off(j) + q] with dy copied onto x's
- *       grid (zero in the garbage cells), as lane-wise dot products over q; for im2col-staged images, as the GEMM
- *       dy x im2col(x)^T, where few cells per weight would leave the dot products' lane sums too costly.</li>
+ *       grid (zero in the garbage cells): at 128+ channels as a GEMM over q with the grid transposed to channels
+ *       last (each tap a shifted read of it), else as lane-wise dot products over q; for im2col-staged images, as
+ *       the GEMM dy x im2col(x)^T, where few cells per weight would leave the dot products' lane sums too
+ *       costly.</li>
  *   <li>small images (up to 8x8 outputs) and kernels covering the whole input (dense layers, PGAN's 4x4 valid
  *       convolution), where w is by far the largest operand: with one row of C*R*R inputs per output cell, forward
  *       as dot products of those rows and w's rows in place, the input gradient as the GEMM dy x w with w's rows
