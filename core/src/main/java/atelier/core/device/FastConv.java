@@ -462,10 +462,10 @@ final class FastConv {
         int width = inC * ksize * ksize;
         int rowsPadded = roundUp(outC, MR);
         forEachPiece(batch, inH, inW, ksize, pad, bufferRows(inH, inW, ksize, pad, inC, outC), (n0, g) -> {
-            int bColumnScale = stage(in, n0, inC, inH, inW, ksize, pad, g);
+            int stripRows = stage(in, n0, inC, inH, inW, ksize, pad, g);
             int columns = g.columns();
             out = grow(out, rowsPadded * columns);
-            columnBases = stripBases(columnBases, columns, bColumnScale);
+            columnBases = stripBases(columnBases, columns, stripRows);
             PackedGemm.gemm(device, 1, a, 0, outC, width, grid, 0, offsets, columnBases, out, 0, columns, false);
             copyOut(out, columns, g, outC, n0, scale, outImages);
         });
@@ -526,8 +526,7 @@ final class FastConv {
         // A: dy onto a grid of its own, then squares of LANES output channels x LANES cells transposed, each cell's
         // parts of MR channels going to their strips.
         int channels = roundUp(outC, LANES);
-        int dyStride = Math.max(cells, g.channelStride());
-        out = toGrid(dy, n0, outC, g.imageOutH, g.outW, g, 0, g.firstRow + g.outH, out, dyStride, channels * dyStride);
+        int dyStride = dyOnGrid(dy, n0, outC, channels, g);
         float[] dyGrid = out;
         float[] a = packA(channels, cells);
         int cellBlocks = cells / LANES;
@@ -625,11 +624,19 @@ final class FastConv {
                                     int inW, int outC, int ksize, int pad, Grid g) {
         int columns = g.columns();
         stage(x, n0, inC, inH, inW, ksize, pad, g);
-        // dy on x's grid, at the top-left of each image's cells, zero elsewhere (also in the columns past the
-        // images, up to `columns`), one row per k.
-        int dyStride = Math.max(columns, g.channelStride());
-        out = toGrid(dy, n0, outC, g.imageOutH, g.outW, g, 0, g.firstRow + g.outH, out, dyStride, outC * dyStride);
+        int dyStride = dyOnGrid(dy, n0, outC, outC, g);
         dotProducts(out, dyStride, outC, grid, offsets, inC * ksize * ksize, columns, wScale, dw, true);
+    }
+
+    /**
+     * Puts dy of the piece's images into {@code out} on x's grid, at the top-left of each image's cells, zero
+     * elsewhere (also in the columns past the images, up to g.columns(), and in rows outC to `rows`), one row per
+     * output channel; returns the row stride.
+     */
+    private int dyOnGrid(float[] dy, int n0, int outC, int rows, Grid g) {
+        int stride = Math.max(g.columns(), g.channelStride());
+        out = toGrid(dy, n0, outC, g.imageOutH, g.outW, g, 0, g.firstRow + g.outH, out, stride, rows * stride);
+        return stride;
     }
 
     /**
@@ -798,10 +805,10 @@ final class FastConv {
 
     /**
      * Stages the B operand of a group of images of src [N, channels, h, w] in {@code grid}, with {@code offsets[j]}
-     * where reduction index j = (c, ry, rx) starts, and returns the rows per strip of B for {@link PackedGemm#stripBases}: the
-     * padded grid (one copy of the input; scale 1) or, for explicit grids, the im2col matrix in strips of NR
-     * columns, each strip [width, NR] contiguous, so that a register tile reads its B slice sequentially (scale
-     * width).
+     * where reduction index j = (c, ry, rx) starts, and returns the rows per strip of B for
+     * {@link PackedGemm#stripBases}: the padded grid (one copy of the input, its columns along the rows; 1) or, for
+     * explicit grids, the im2col matrix in strips of NR columns, each strip [width, NR] contiguous, so that a
+     * register tile reads its B slice sequentially (width).
      */
     private int stage(float[] src, int n0, int channels, int h, int w, int ksize, int pad, Grid g) {
         int width = channels * ksize * ksize;

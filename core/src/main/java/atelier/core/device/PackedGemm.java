@@ -111,12 +111,12 @@ final class PackedGemm {
                 int m1 = Math.min(rowsPadded, m0 + mSize);
                 int q0 = block % qBlocks * qSize;
                 int q1 = Math.min(columns, q0 + qSize);
+                int bp = p * bStride;
                 for (int j0 = 0; j0 < width; j0 += KC) {
                     int jn = Math.min(KC, width - j0);
                     // Each B slice (KC x NR) stays in L1 while every row strip of the block passes it.
                     for (int q = q0; q < q1; q += NR) {
                         int v = q / LANES;
-                        int bp = p * bStride;
                         for (int m = m0; m < m1; m += MR) {
                             tile(a, p * aStride + (m / MR * width + j0) * MR, b, off, j0, jn, bp + base[v],
                                     bp + base[v + 1], bp + base[v + 2], c, p * cStride + m * columns + q, columns,

@@ -278,8 +278,8 @@ final class WinogradConv {
      * p * stride + (i - i0) * NR + o - o0] (output channels past outCh zero). g[o, i] is w[o, i] or, transposed and
      * flipped, w[i, o] rotated by 180 degrees. Row o of the block, the 9 taps of each of its input channels in turn,
      * is a run of w (w[o, i]) or is copied together from runs of 9 (w[i, o]); squares of LANES x LANES of the rows
-     * are transposed ({@link SquareTranspose#transpose}), which puts each (input channel, tap) into a vector with one output channel
-     * per lane, ready for the transform.
+     * are transposed ({@link SquareTranspose#transpose}), which puts each (input channel, tap) into a vector with one
+     * output channel per lane, ready for the transform.
      */
     private static void transformFilterBlock(float[] w, boolean transposeFlip, int inCh, int outCh, int o0, int i0,
                                              int inputs, float[] stage, float[] dst, int at, int stride) {
@@ -518,9 +518,9 @@ final class WinogradConv {
     /**
      * dw[o, i, :, :] += scale * G^T W G with W[p] = product_p[o, i] (row length `columns`, a multiple of LANES):
      * LANES input channels at a time, loaded as vectors and transformed, one channel per lane; the 9 taps' vectors
-     * are transposed ({@link SquareTranspose#transpose}, in squares of LANES taps) into one row of taps per channel, the rows laid
-     * end to end as dw holds them (9 per channel, each store's tail overwritten by the next), and added to dw a
-     * vector at a time.
+     * are transposed ({@link SquareTranspose#transpose}, in squares of LANES taps) into one row of taps per channel,
+     * the rows laid end to end as dw holds them (9 per channel, each store's tail overwritten by the next), and added
+     * to dw a vector at a time.
      */
     private void accumulateFilterGradient(float[] product, int stride, int columns, int inC, int outC, float scale,
                                           float[] dw) {
