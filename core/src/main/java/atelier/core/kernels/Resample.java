@@ -29,8 +29,16 @@ public final class Resample {
             int row = i / outW;   // p * outH + oy
             int src = (row / outH * inH + row % outH / factor) * inW;
             int stop = Math.min(end, (row + 1) * outW);
-            for (int ox = i - row * outW; i < stop; i++, ox++) {
-                y[i] = x[src + ox / factor];
+            int ox = i - row * outW;
+            // Input column ox / f, stepped with its phase ox % f: no division per element.
+            int ix = ox / factor;
+            int phase = ox % factor;
+            for (; i < stop; i++) {
+                y[i] = x[src + ix];
+                if (++phase == factor) {
+                    phase = 0;
+                    ix++;
+                }
             }
         }
     }
