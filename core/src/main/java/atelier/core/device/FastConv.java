@@ -24,7 +24,9 @@ import static atelier.core.device.PackedGemm.stripOffsets;
  * (rows of width Wp = W + 2*pad, images one after another), so that tap (ry, rx) of output cell q is grid cell
  * q + ry*Wp + rx. Every reduction index j = (c, ry, rx) is then one constant offset into the grid, and a
  * convolution is a GEMM whose B rows are shifted slices of the grid: out[k, q] = sum_j A[k, j] * grid[off(j) + q].
- * Grid cells in the padding columns and rows produce garbage outputs that are simply not copied out. Small
+ * Grid cells in the padding columns and rows produce garbage outputs that are simply not copied out (or, for few
+ * output channels and rows of whole vectors, not computed: the GEMM then writes the valid cells' vectors straight
+ * to the output images). Small
  * images, where the padding would be a large share of the grid (4-16 px at 3x3), are staged as an explicit im2col
  * matrix instead, in strips of one register tile's width.
  * <ul>
@@ -85,6 +87,14 @@ final class FastConv {
      * slower on a 2-core Zen 4 (32 MB L3); 64-128 channels run the same either way.
      */
     private static final long GRID_LIMIT = 1L << 22;
+    /**
+     * Most output channels for which the GEMM writes the output images directly ({@link #writesOutputsDirectly}).
+     * Interleaved in one JVM on a 2-core Zen 5 (batch 8 and 16, 10 rounds of 0.6 s turns, medians): 16:1024 forward
+     * 123 -> 137 GFLOP/s (faster in 9 of 10 rounds), input gradient 118 -> 123 (7 of 10); 32:512 181 -> 175 and
+     * 180 -> 174 (2 and 3 of 10): each register tile's rows go to planes a power of two apart, which share cache
+     * sets, and more than 16 of them evict each other's partly written lines.
+     */
+    static final int DIRECT_OUTPUT_CHANNELS = 16;
 
     private final CpuDevice device;
     private final long gridLimit;
@@ -98,6 +108,8 @@ final class FastConv {
     private float[] channelsLast = new float[0];
     private int[] offsets = new int[0];
     private int[] columnBases = new int[0];
+    /** Where each vector of the GEMM's outputs goes when it writes the output images directly. */
+    private int[] outputBases = new int[0];
     private int[] cellCoords = new int[0];
     private int[] tapCoords = new int[0];
     /** Per-thread vector accumulators of the weight gradient's tiles, kept across the passes over the grid. */
@@ -222,12 +234,12 @@ final class FastConv {
                     int src = Math.min(s * MR + r, outC - 1) * width;
                     int at = s * MR * width + r;
                     for (int j = 0; j < width; j++, at += MR) {
-                        a[at] = w[src + j];
+                        a[at] = wScale * w[src + j];
                     }
                 }
             }
         });
-        convolve(x, a, y, wScale, batch, inC, inH, inW, outC, ksize, pad);
+        convolve(x, a, y, batch, inC, inH, inW, outC, ksize, pad);
     }
 
     /** dx = conv(dy, flip(w)^T) * wScale with padding R-1-pad (overwrites dx). */
@@ -251,13 +263,13 @@ final class FastConv {
                         int src = (k * inC + Math.min(s * MR + r, inC - 1)) * taps;
                         int at = (s * width + k * taps + taps - 1) * MR + r;
                         for (int t = 0; t < taps; t++, at -= MR) {
-                            a[at] = w[src + t];
+                            a[at] = wScale * w[src + t];
                         }
                     }
                 }
             }
         });
-        convolve(dy, a, dx, wScale, batch, outC, outH, outW, inC, ksize, ksize - 1 - pad);
+        convolve(dy, a, dx, batch, outC, outH, outW, inC, ksize, ksize - 1 - pad);
     }
 
     /**
@@ -456,19 +468,93 @@ final class FastConv {
         return packed;
     }
 
-    /** outImages = scale * A x (the staged input), group of images by group; A [outC, inC*R*R] packed (packA). */
-    private void convolve(float[] in, float[] a, float[] outImages, float scale,
+    /**
+     * outImages = A x (the staged input), group of images by group; A [outC, inC*R*R] packed (packA), the weight
+     * scale in it.
+     */
+    private void convolve(float[] in, float[] a, float[] outImages,
                           int batch, int inC, int inH, int inW, int outC, int ksize, int pad) {
         int width = inC * ksize * ksize;
         int rowsPadded = roundUp(outC, MR);
+        boolean direct = writesOutputsDirectly(inH, inW, ksize, pad, outC);
         forEachPiece(batch, inH, inW, ksize, pad, bufferRows(inH, inW, ksize, pad, inC, outC), (n0, g) -> {
             int stripRows = stage(in, n0, inC, inH, inW, ksize, pad, g);
+            if (direct) {
+                gemmIntoOutputs(a, outC, width, g, n0, outImages);
+                return;
+            }
             int columns = g.columns();
             out = grow(out, rowsPadded * columns);
             columnBases = stripBases(columnBases, columns, stripRows);
             PackedGemm.gemm(device, 1, a, 0, outC, width, grid, 0, offsets, columnBases, out, 0, columns, false);
-            copyOut(out, columns, g, outC, n0, scale, outImages);
+            copyOut(out, columns, g, outC, n0, outImages);
         });
+    }
+
+    /**
+     * Whether the GEMM of a piece writes the output images directly ({@link #gemmIntoOutputs}) instead of a buffer
+     * that is then copied out: padded grids whose output rows are whole vectors, to few output channels (at most
+     * {@link #DIRECT_OUTPUT_CHANNELS}, whole register strips: every row of a strip is written).
+     */
+    static boolean writesOutputsDirectly(int inH, int inW, int ksize, int pad, int outC) {
+        int outW = inW + 2 * pad - ksize + 1;
+        return !usesIm2col(inH, inW, ksize, pad) && outW % LANES == 0 && outC % MR == 0
+                && outC <= DIRECT_OUTPUT_CHANNELS;
+    }
+
+    /**
+     * The GEMM of a padded grid's piece over its valid cells only, each vector of them read at its place in the grid
+     * (no garbage columns computed). A register tile writes three vectors side by side, and an image's output cells
+     * are contiguous in each plane, so each image's vectors go by threes straight to the output images; the 1-2 left
+     * at an image's end (when its vectors are not a multiple of three) take one more GEMM into a buffer, copied out.
+     */
+    private void gemmIntoOutputs(float[] a, int outC, int width, Grid g, int n0, float[] outImages) {
+        int perRow = g.outW / LANES;
+        int perImage = g.outH * perRow;
+        int triples = perImage / 3;
+        int rest = perImage - 3 * triples;
+        int tiles = g.images * triples;
+        int plane = g.imageOutH * g.outW;
+        columnBases = growInts(columnBases, Math.max(3 * tiles, roundUp(g.images * rest, 3)));
+        outputBases = growInts(outputBases, tiles);
+        for (int t = 0; t < tiles; t++) {
+            int i = t / triples;
+            int u = t % triples * 3;
+            for (int v = 0; v < 3; v++) {
+                columnBases[3 * t + v] = gridVector(g, i, u + v);
+            }
+            outputBases[t] = (n0 + i) * outC * plane + g.firstRow * g.outW + u * LANES;
+        }
+        if (tiles > 0) {
+            PackedGemm.gemm(device, 1, a, 0, outC, width, grid, 0, offsets, columnBases, outImages, 0, outputBases,
+                    plane, tiles * NR, false);
+        }
+        if (rest == 0) {
+            return;
+        }
+        int extra = g.images * rest;
+        int columns = roundUp(extra, 3) * LANES;
+        for (int e = 0; e < columns / LANES; e++) {
+            int last = Math.min(e, extra - 1);
+            columnBases[e] = gridVector(g, last / rest, 3 * triples + last % rest);
+        }
+        out = grow(out, roundUp(outC, MR) * columns);
+        float[] c = out;
+        PackedGemm.gemm(device, 1, a, 0, outC, width, grid, 0, offsets, columnBases, c, 0, columns, false);
+        device.parallelFor(outC, (long) extra * LANES, (begin, end) -> {
+            for (int k = begin; k < end; k++) {
+                for (int e = 0; e < extra; e++) {
+                    int dst = ((n0 + e / rest) * outC + k) * plane + g.firstRow * g.outW
+                            + (3 * triples + e % rest) * LANES;
+                    System.arraycopy(c, k * columns + e * LANES, outImages, dst, LANES);
+                }
+            }
+        });
+    }
+
+    /** Where vector u (row-major, LANES cells each) of image i's valid output cells starts in a piece's grid. */
+    private static int gridVector(Grid g, int i, int u) {
+        return i * g.cellsPerImage() + u / (g.outW / LANES) * g.gridW + u % (g.outW / LANES) * LANES;
     }
 
     /** Rows of the largest buffer of a piece: the staged input (channels, or im2col's C*R*R) or the output. */
@@ -993,10 +1079,8 @@ final class FastConv {
         Arrays.fill(dst, start + g.images * cells, start + length, 0f);
     }
 
-    /**
-     * y[n0 + i, k, g.firstRow + oy, ox] = scale * c[k, i*cells + oy*gridW + ox]: the valid cells of the output grid.
-     */
-    private void copyOut(float[] c, int columns, Grid g, int rows, int n0, float scale, float[] y) {
+    /** y[n0 + i, k, g.firstRow + oy, ox] = c[k, i*cells + oy*gridW + ox]: the valid cells of the output grid. */
+    private void copyOut(float[] c, int columns, Grid g, int rows, int n0, float[] y) {
         int plane = g.imageOutH * g.outW;
         device.parallelFor(g.images * rows, g.outH * g.outW, (begin, end) -> {
             for (int item = begin; item < end; item++) {
@@ -1006,7 +1090,7 @@ final class FastConv {
                 int src = k * columns + i * g.cellsPerImage();
                 for (int oy = 0; oy < g.outH; oy++) {
                     for (int ox = 0; ox < g.outW; ox++) {
-                        y[dst + oy * g.outW + ox] = scale * c[src + oy * g.gridW + ox];
+                        y[dst + oy * g.outW + ox] = c[src + oy * g.gridW + ox];
                     }
                 }
             }

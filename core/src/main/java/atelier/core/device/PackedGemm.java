@@ -68,6 +68,17 @@ final class PackedGemm {
     }
 
     /**
+     * The product below with rows of c of {@code columns} contiguous floats: c[p][m, q] = c[p * cStride + m * columns
+     * + q].
+     */
+    static void gemm(CpuDevice device, int batches, float[] a, int aStride, int rows, int width,
+                     float[] b, int bStride, int[] off, int[] base, float[] c, int cStride, int columns,
+                     boolean accumulate) {
+        gemm(device, batches, a, aStride, rows, width, b, bStride, off, base, c, cStride, null, columns, columns,
+                accumulate);
+    }
+
+    /**
      * For each of {@code batches} products p: c[p][m, q] = sum_{j < width} A[p][m, j] * B[p][j, q] for
      * m < roundUp(rows, MR) and q < columns (a multiple of NR), where
      * <ul>
@@ -77,14 +88,15 @@ final class PackedGemm {
      *   <li>B[p][j, q] = b[p * bStride + off[j] + base[q / LANES] + q % LANES]: row j at off[j], each vector of
      *       columns at its own base ({@link #stripBases}: rows of a grid at arbitrary offsets, or strips of NR
      *       columns, each [width, NR] contiguous; or any other placement of whole vectors);</li>
-     *   <li>c[p][m, q] = c[p * cStride + m * columns + q], overwritten or, with {@code accumulate}, added to.</li>
+     *   <li>c[p][m, q] = c[p * cStride + m * ldc + cBase[q / NR] + q % NR] (cBase null: q), each register tile's
+     *       NR columns at their own base, overwritten or, with {@code accumulate}, added to.</li>
      * </ul>
      * Work items: products x blocks of rows x blocks of columns, the blocks smaller where there would be fewer items
      * than two per thread (the blocks do not change any sum's order).
      */
     static void gemm(CpuDevice device, int batches, float[] a, int aStride, int rows, int width,
-                     float[] b, int bStride, int[] off, int[] base, float[] c, int cStride, int columns,
-                     boolean accumulate) {
+                     float[] b, int bStride, int[] off, int[] base, float[] c, int cStride, int[] cBase, int ldc,
+                     int columns, boolean accumulate) {
         int rowsPadded = roundUp(rows, MR);
         int mStrips = rowsPadded / MR;
         int qStrips = columns / NR;
@@ -117,10 +129,10 @@ final class PackedGemm {
                     // Each B slice (KC x NR) stays in L1 while every row strip of the block passes it.
                     for (int q = q0; q < q1; q += NR) {
                         int v = q / LANES;
+                        int cq = p * cStride + (cBase == null ? q : cBase[q / NR]);
                         for (int m = m0; m < m1; m += MR) {
                             tile(a, p * aStride + (m / MR * width + j0) * MR, b, off, j0, jn, bp + base[v],
-                                    bp + base[v + 1], bp + base[v + 2], c, p * cStride + m * columns + q, columns,
-                                    j0 == 0 && !accumulate);
+                                    bp + base[v + 1], bp + base[v + 2], c, cq + m * ldc, ldc, j0 == 0 && !accumulate);
                         }
                     }
                 }

@@ -41,6 +41,9 @@ class FastConvTest {
             "2, 7, 30, 29, 40, 3, 1",  // padded grid, weight gradient over two row blocks (32)
             "1, 128, 30, 29, 130, 3, 1", // padded grid, weight gradient as a GEMM, outputs not whole strips
             "2, 144, 28, 30, 128, 3, 1", // the same, two images, an odd number of channel vectors
+            "2, 5, 30, 64, 8, 3, 1",   // output rows of whole vectors: forward written directly, input gradient (5) not
+            "3, 16, 33, 48, 16, 3, 1", // written directly both ways, odd height, three images
+            "1, 16, 56, 64, 8, 5, 2",  // 5x5, written directly
             "3, 2, 5, 6, 3, 1, 0",     // 1x1
             "4, 9, 8, 8, 3, 1, 0",     // 1x1 to RGB
             "2, 3, 4, 4, 2, 4, 0",     // 4x4 valid -> 1x1
@@ -75,10 +78,6 @@ class FastConvTest {
         }
     }
 
-    /**
-     * A limit below one image splits each image into bands of output rows, as at 4096 px: bands of 1, 2 and 5 rows
-     * (the last one shorter), every kernel size and padding PGAN and the upscaler use.
-     */
     /** The weight gradient as a GEMM (many channels) over bands of 1 and 3 output rows. */
     @ParameterizedTest(name = "band={0}")
     @CsvSource({"1", "3"})
@@ -94,6 +93,10 @@ class FastConvTest {
         }
     }
 
+    /**
+     * A limit below one image splits each image into bands of output rows, as at 4096 px: bands of 1, 2 and 5 rows
+     * (the last one shorter), every kernel size and padding PGAN and the upscaler use.
+     */
     @ParameterizedTest(name = "R={0} pad={1} band={2}")
     @CsvSource({"3, 1, 1", "3, 1, 2", "3, 1, 5", "1, 0, 2", "4, 0, 3", "5, 2, 5", "2, 1, 2"})
     void matchesThePlainKernelsWhenAnImageIsSplitIntoBands(int r, int pad, int band) {
@@ -105,6 +108,24 @@ class FastConvTest {
             // The largest buffer has 8 rows (6 output channels rounded up to a register tile) of grid cells.
             long limit = 8L * (w + 2 * pad) * (band + r - 1);
             assertMatchesPlain(p, Convolution.of(new FastConv(cpu, limit)));
+        }
+    }
+
+    /**
+     * Outputs written directly by the GEMM, from bands of 1 and 3 rows and from groups of 2 images: pieces whose
+     * vectors per image (rows of 80 cells: 5 vectors of 16, or 10 of 8) leave 0, 1 or 2 over a multiple of three.
+     */
+    @ParameterizedTest(name = "rows of the limit={0}")
+    @CsvSource({"3", "5", "72"})
+    void outputsWrittenDirectlyMatchThePlainKernelsOverBandsAndGroups(int gridRows) {
+        int h = 34;
+        int w = 80;
+        assertTrue(FastConv.writesOutputsDirectly(h, w, 3, 1, 8));
+        Problem p = Problem.random(19L + gridRows, 3, 8, h, w, 8, 3, 1);
+        try (CpuDevice cpu = new CpuDevice(2)) {
+            // The largest buffer has 8 rows (channels) of grid cells: 3 and 5 grid rows are bands of 1 and 3 output
+            // rows; 72 hold two images of 36 rows (groups of 2 and 1).
+            assertMatchesPlain(p, Convolution.of(new FastConv(cpu, 8L * (w + 2) * gridRows)));
         }
     }
 
@@ -150,7 +171,7 @@ class FastConvTest {
     }
 
     @Test
-    void theTestShapesCoverBothStagings() {
+    void theTestShapesCoverEveryStaging() {
         assertTrue(FastConv.smallImages(5, 6, 3, 1));
         assertTrue(FastConv.smallImages(8, 8, 3, 1));
         assertTrue(FastConv.smallImages(1, 1, 3, 1));
@@ -165,10 +186,17 @@ class FastConvTest {
         assertTrue(FastConv.gridWeightGradientGemm(128, 130, 3));
         assertTrue(FastConv.gridWeightGradientGemm(144, 128, 3));
         assertFalse(FastConv.gridWeightGradientGemm(7, 40, 3));
+        assertTrue(FastConv.writesOutputsDirectly(30, 64, 3, 1, 8));
+        assertFalse(FastConv.writesOutputsDirectly(30, 64, 3, 1, 5), "output channels not whole strips");
+        assertTrue(FastConv.writesOutputsDirectly(33, 48, 3, 1, 16));
+        assertTrue(FastConv.writesOutputsDirectly(56, 64, 5, 2, 8));
+        assertFalse(FastConv.writesOutputsDirectly(30, 64, 3, 1, 24), "more output channels than direct writes take");
+        assertFalse(FastConv.writesOutputsDirectly(64, 60, 3, 1, 8), "output rows not whole vectors");
+        assertFalse(FastConv.writesOutputsDirectly(16, 16, 3, 1, 8), "im2col-staged images");
     }
 
     @ParameterizedTest(name = "N={0} C={1} {2}x{3} K={4}")
-    @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9", "2, 32, 6, 7, 40", "1, 128, 30, 29, 136"})
+    @CsvSource({"4, 19, 23, 21, 10", "3, 6, 40, 37, 9", "2, 32, 6, 7, 40", "1, 128, 30, 29, 136", "3, 8, 31, 64, 16"})
     void identicalForAnyThreadCount(int n, int c, int h, int w, int k) {
         assertIdenticalForAnyThreadCount(Problem.random(11, n, c, h, w, k, 3, 1),
                 cpu -> Convolution.of(new FastConv(cpu)));
