@@ -26,9 +26,8 @@ import static atelier.core.device.PackedGemm.stripOffsets;
  * convolution is a GEMM whose B rows are shifted slices of the grid: out[k, q] = sum_j A[k, j] * grid[off(j) + q].
  * Grid cells in the padding columns and rows produce garbage outputs that are simply not copied out (or, for few
  * output channels and rows of whole vectors, not computed: the GEMM then writes the valid cells' vectors straight
- * to the output images). Small
- * images, where the padding would be a large share of the grid (4-16 px at 3x3), are staged as an explicit im2col
- * matrix instead, in strips of one register tile's width.
+ * to the output images). Small images, where the padding would be a large share of the grid (4-16 px at 3x3), are
+ * staged as an explicit im2col matrix instead, in strips of one register tile's width.
  * <ul>
  *   <li>forward: A = w as [K, C*R*R], read in place;</li>
  *   <li>input gradient: the forward convolution of dy with the weights transposed and flipped, padding R-1-pad;</li>
@@ -89,10 +88,10 @@ final class FastConv {
     private static final long GRID_LIMIT = 1L << 22;
     /**
      * Most output channels for which the GEMM writes the output images directly ({@link #writesOutputsDirectly}).
-     * Interleaved in one JVM on a 2-core Zen 5 (batch 8 and 16, 10 rounds of 0.6 s turns, medians): 16:1024 forward
-     * 123 -> 137 GFLOP/s (faster in 9 of 10 rounds), input gradient 118 -> 123 (7 of 10); 32:512 181 -> 175 and
-     * 180 -> 174 (2 and 3 of 10): each register tile's rows go to planes a power of two apart, which share cache
-     * sets, and more than 16 of them evict each other's partly written lines.
+     * Interleaved in one JVM on a 2-core Zen 5 (batch 16, 10 rounds of 0.6 s turns, medians): 16:1024 forward
+     * 167 -> 181 GFLOP/s, input gradient 162 -> 176 (both faster in 10 of 10 rounds); at 32:512 direct writes
+     * were slower, 181 -> 175 and 180 -> 174 (faster in 2 and 3 of 10): a register tile's rows go to planes a power
+     * of two apart, which share cache sets, and more than 16 of them evict each other's partly written lines.
      */
     static final int DIRECT_OUTPUT_CHANNELS = 16;
 
@@ -108,7 +107,7 @@ final class FastConv {
     private float[] channelsLast = new float[0];
     private int[] offsets = new int[0];
     private int[] columnBases = new int[0];
-    /** Where each vector of the GEMM's outputs goes when it writes the output images directly. */
+    /** Where each register tile of the GEMM's outputs goes when it writes the output images directly. */
     private int[] outputBases = new int[0];
     private int[] cellCoords = new int[0];
     private int[] tapCoords = new int[0];
