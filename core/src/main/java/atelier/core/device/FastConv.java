@@ -522,7 +522,7 @@ final class FastConv {
             for (int v = 0; v < 3; v++) {
                 columnBases[3 * t + v] = gridVector(g, i, u + v);
             }
-            outputBases[t] = (n0 + i) * outC * plane + g.firstRow * g.outW + u * LANES;
+            outputBases[t] = outputVector(g, n0 + i, outC, u);
         }
         if (tiles > 0) {
             PackedGemm.gemm(device, 1, a, 0, outC, width, grid, 0, offsets, columnBases, outImages, 0, outputBases,
@@ -543,8 +543,7 @@ final class FastConv {
         device.parallelFor(outC, (long) extra * LANES, (begin, end) -> {
             for (int k = begin; k < end; k++) {
                 for (int e = 0; e < extra; e++) {
-                    int dst = ((n0 + e / rest) * outC + k) * plane + g.firstRow * g.outW
-                            + (3 * triples + e % rest) * LANES;
+                    int dst = outputVector(g, n0 + e / rest, outC, 3 * triples + e % rest) + k * plane;
                     System.arraycopy(c, k * columns + e * LANES, outImages, dst, LANES);
                 }
             }
@@ -554,6 +553,11 @@ final class FastConv {
     /** Where vector u (row-major, LANES cells each) of image i's valid output cells starts in a piece's grid. */
     private static int gridVector(Grid g, int i, int u) {
         return i * g.cellsPerImage() + u / (g.outW / LANES) * g.gridW + u % (g.outW / LANES) * LANES;
+    }
+
+    /** Where that vector u of image n starts in the output images [N, outC, H, W], channel 0. */
+    private static int outputVector(Grid g, int n, int outC, int u) {
+        return n * outC * g.imageOutH * g.outW + g.firstRow * g.outW + u * LANES;
     }
 
     /** Rows of the largest buffer of a piece: the staged input (channels, or im2col's C*R*R) or the output. */
